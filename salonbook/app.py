@@ -1,0 +1,93 @@
+"""The Starlette application; its lifespan opens the database (embedded if none is set)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from salonbook.auth.principal import Authenticator
+from salonbook.auth.tokens import TokenVerifier
+from salonbook.config import Settings
+from salonbook.db import migrate
+from salonbook.db.engine import create_engine
+from salonbook.db.urls import async_url
+from salonbook.domain.clock import Clock, SystemClock
+from salonbook.domain.model import Windows
+from salonbook.graphql_view import Runtime, SalonbookGraphQL
+from salonbook.resolvers.deps import Deps
+from salonbook.schema.schema import schema
+
+
+def windows_from(settings: Settings) -> Windows:
+    return Windows(
+        start_early=settings.start_early,
+        undo_start=settings.undo_start_window,
+        free_cancellation=settings.free_cancellation,
+        late_cancellation_refund_percent=settings.late_cancellation_refund_percent,
+    )
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
+    settings = settings or Settings()
+    clock = clock or SystemClock()
+    runtime = Runtime()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            url = settings.database_url
+            if url is None:
+                from salonbook.db.embedded import start_embedded
+
+                embedded = start_embedded(data_dir=settings.data_dir)
+                stack.callback(embedded.stop)
+                url = embedded.url
+            url = async_url(url)
+            await migrate.upgrade(url)
+            engine = create_engine(
+                url,
+                pool_size=settings.db_pool_size,
+                statement_timeout_ms=settings.statement_timeout_ms,
+            )
+            stack.push_async_callback(engine.dispose)
+            runtime.deps = Deps(
+                engine=engine,
+                clock=clock,
+                windows=windows_from(settings),
+                idempotency_ttl=settings.idempotency_ttl,
+            )
+            runtime.authenticator = Authenticator(
+                verifier=TokenVerifier.from_settings(settings),
+                engine=engine,
+                clock=clock,
+                trusted_proxies=settings.trusted_proxies,
+            )
+            app.state.runtime = runtime
+            yield
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            async with runtime.deps.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    graphql = SalonbookGraphQL(schema, runtime=runtime)
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,62 @@
+"""The caller's IP address, trusting X-Forwarded-For only when it comes from our own proxies."""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=16)
+def _networks(trusted_proxies: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    """Trusted proxies as networks; a bare IP is a network of one address."""
+    try:
+        return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in trusted_proxies)
+    except ValueError as error:
+        raise ValueError(f"trusted proxy entry is not an IP or CIDR network: {error}") from None
+
+
+def _address(text: str | None) -> IPAddress | None:
+    """An IP address, or None when the text is not one; IPv4-mapped IPv6 becomes IPv4."""
+    if text is None:
+        return None
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _is_trusted(address: IPAddress, networks: tuple[IPNetwork, ...]) -> bool:
+    return any(address in network for network in networks)
+
+
+def client_ip(
+    *, peer: str | None, forwarded_for: str | None, trusted_proxies: tuple[str, ...]
+) -> str | None:
+    """The address of the client: the peer, or the hop a trusted proxy says it forwarded for.
+
+    `forwarded_for` is the X-Forwarded-For value (several headers joined with ","); it counts
+    only when the peer itself is a trusted proxy. Walking it from the right, trusted hops are
+    skipped and the first untrusted one is the client; a malformed entry ends the walk at the
+    last good hop. None when the peer is unknown or not an IP address.
+    """
+    peer_address = _address(peer)
+    if peer_address is None:
+        return None
+    networks = _networks(trusted_proxies)
+    client = peer_address
+    if not _is_trusted(client, networks) or not forwarded_for:
+        return str(client)
+    for hop_text in reversed(forwarded_for.split(",")):
+        hop = _address(hop_text)
+        if hop is None:
+            break
+        client = hop
+        if not _is_trusted(hop, networks):
+            break
+    return str(client)

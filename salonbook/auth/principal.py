@@ -1,0 +1,86 @@
+"""From a request's credentials to the Caller the use cases see (provisioning new people)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from salonbook.auth.client_address import client_ip
+from salonbook.auth.tokens import Claims, InvalidToken, TokenVerifier
+from salonbook.db import people
+from salonbook.db.engine import unit_of_work
+from salonbook.domain.clock import Clock
+from salonbook.domain.model import Actor
+from salonbook.resolvers.deps import Caller
+
+_KNOWN_PEOPLE_KEPT = 100_000
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <jwt>` value; InvalidToken for another scheme."""
+    if authorization is None or not authorization.strip():
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidToken("expected Authorization: Bearer <token>")
+    return token.strip()
+
+
+class Authenticator:
+    def __init__(
+        self,
+        *,
+        verifier: TokenVerifier,
+        engine: AsyncEngine,
+        clock: Clock,
+        trusted_proxies: tuple[str, ...],
+    ) -> None:
+        self._verifier = verifier
+        self._engine = engine
+        self._clock = clock
+        self._trusted_proxies = trusted_proxies
+        self._known: OrderedDict[UUID, None] = OrderedDict()
+
+    def claims(self, authorization: str | None) -> Claims | None:
+        token = bearer_token(authorization)
+        return None if token is None else self._verifier.verify(token)
+
+    async def actor(self, claims: Claims | None) -> Actor | None:
+        if claims is None:
+            return None
+        if claims.sub not in self._known:
+            await self._provision(claims)
+        else:
+            self._known.move_to_end(claims.sub)
+        return Actor(person_id=claims.sub, role=claims.role)
+
+    async def caller(
+        self,
+        *,
+        authorization: str | None,
+        peer: str | None,
+        forwarded_for: str | None,
+        user_agent: str | None,
+    ) -> Caller:
+        """Raises InvalidToken for a bad, expired or malformed token."""
+        actor = await self.actor(self.claims(authorization))
+        ip = client_ip(
+            peer=peer, forwarded_for=forwarded_for, trusted_proxies=self._trusted_proxies
+        )
+        return Caller(actor=actor, ip_address=ip, user_agent=user_agent)
+
+    async def _provision(self, claims: Claims) -> None:
+        async with unit_of_work(self._engine) as connection:
+            await people.provision(
+                connection,
+                person_id=claims.sub,
+                role=claims.role,
+                display_name=claims.name,
+                email=claims.email,
+                now=self._clock.now(),
+            )
+        self._known[claims.sub] = None
+        if len(self._known) > _KNOWN_PEOPLE_KEPT:
+            self._known.popitem(last=False)

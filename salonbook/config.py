@@ -1,0 +1,121 @@
+"""One typed, frozen settings object, read once from the environment."""
+
+from __future__ import annotations
+
+import enum
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEVELOPMENT_JWT_SECRET = "salonbook-development-only-jwt-secret"
+DEVELOPMENT_WEBHOOK_SECRET = "salonbook-development-only-webhook-secret"
+PLACEHOLDER_SECRETS = frozenset(
+    {
+        "",
+        "changeme",
+        "change-me",
+        "secret",
+        "dev-secret",
+        "placeholder",
+        DEVELOPMENT_JWT_SECRET,
+        DEVELOPMENT_WEBHOOK_SECRET,
+    }
+)
+
+
+class Environment(enum.StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    broadcast_url: str | None = Field(default=None, validation_alias="BROADCAST_URL")
+    env: Environment = Field(default=Environment.DEVELOPMENT, validation_alias="SALONBOOK_ENV")
+    data_dir: Path = Field(default=Path(".salonbook"), validation_alias="SALONBOOK_DATA_DIR")
+
+    jwt_secret: str | None = Field(default=None, validation_alias="SALONBOOK_JWT_SECRET")
+    jwks_file: Path | None = Field(default=None, validation_alias="SALONBOOK_JWKS_FILE")
+    jwt_role_claim: str = Field(default="role", validation_alias="SALONBOOK_JWT_ROLE_CLAIM")
+    jwt_audience: str | None = Field(default=None, validation_alias="SALONBOOK_JWT_AUDIENCE")
+    jwt_issuer: str | None = Field(default=None, validation_alias="SALONBOOK_JWT_ISSUER")
+    payment_webhook_secret: str | None = Field(
+        default=None, validation_alias="SALONBOOK_PAYMENT_WEBHOOK_SECRET"
+    )
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias="SALONBOOK_TRUSTED_PROXIES"
+    )
+
+    start_early_minutes: int = Field(default=30, validation_alias="SALONBOOK_START_EARLY_MINUTES")
+    undo_start_minutes: int = Field(default=5, validation_alias="SALONBOOK_UNDO_START_MINUTES")
+    free_cancellation_hours: int = Field(
+        default=24, validation_alias="SALONBOOK_FREE_CANCELLATION_HOURS"
+    )
+    late_cancellation_refund_percent: int = Field(
+        default=50, ge=0, le=100, validation_alias="SALONBOOK_LATE_CANCELLATION_REFUND_PERCENT"
+    )
+    payment_timeout_minutes: int = Field(
+        default=15, validation_alias="SALONBOOK_PAYMENT_TIMEOUT_MINUTES"
+    )
+    idempotency_key_hours: int = Field(default=24, validation_alias="SALONBOOK_IDEMPOTENCY_HOURS")
+    db_pool_size: int = Field(default=10, validation_alias="SALONBOOK_DB_POOL_SIZE")
+    statement_timeout_ms: int = Field(
+        default=5000, validation_alias="SALONBOOK_STATEMENT_TIMEOUT_MS"
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, raw: object) -> object:
+        if isinstance(raw, str):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        return raw
+
+    @model_validator(mode="after")
+    def _require_real_secrets(self) -> Settings:
+        if self.env is Environment.DEVELOPMENT:
+            return self
+        problems = []
+        if self.jwks_file is None and (self.jwt_secret or "") in PLACEHOLDER_SECRETS:
+            problems.append("SALONBOOK_JWT_SECRET (or SALONBOOK_JWKS_FILE)")
+        if (self.payment_webhook_secret or "") in PLACEHOLDER_SECRETS:
+            problems.append("SALONBOOK_PAYMENT_WEBHOOK_SECRET")
+        if problems:
+            raise ValueError(
+                "SALONBOOK_ENV=production needs real secrets; missing or placeholder: "
+                + ", ".join(problems)
+            )
+        return self
+
+    @property
+    def effective_jwt_secret(self) -> str | None:
+        """The HS256 secret in force: in development a known one is used when none is set."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        if self.env is Environment.DEVELOPMENT and self.jwks_file is None:
+            return DEVELOPMENT_JWT_SECRET
+        return None
+
+    @property
+    def effective_webhook_secret(self) -> str:
+        return self.payment_webhook_secret or DEVELOPMENT_WEBHOOK_SECRET
+
+    @property
+    def idempotency_ttl(self) -> timedelta:
+        return timedelta(hours=self.idempotency_key_hours)
+
+    @property
+    def free_cancellation(self) -> timedelta:
+        return timedelta(hours=self.free_cancellation_hours)
+
+    @property
+    def start_early(self) -> timedelta:
+        return timedelta(minutes=self.start_early_minutes)
+
+    @property
+    def undo_start_window(self) -> timedelta:
+        return timedelta(minutes=self.undo_start_minutes)

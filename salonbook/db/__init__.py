@@ -1,0 +1,1 @@
+"""PostgreSQL: engine, tables, migrations and repositories (rows <-> domain objects)."""

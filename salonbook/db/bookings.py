@@ -1,0 +1,182 @@
+"""Bookings: the locked read before a change, the one status-change path, batched loads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Row, and_, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from salonbook.db import events
+from salonbook.db.tables import bookings
+from salonbook.domain.model import Actor, BookingFacts
+from salonbook.domain.refunds import RefundPolicy
+from salonbook.domain.roles import Role
+from salonbook.domain.rules import StatusChange
+from salonbook.domain.statuses import BookingStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    facts: BookingFacts
+    service_id: UUID
+    currency: str
+    created_at: datetime
+    updated_at: datetime
+    cancel_reason: str | None
+    cancel_actor_role: Role | None
+    refund_policy: RefundPolicy | None
+    refund_cents: int | None
+
+    @property
+    def id(self) -> UUID:
+        return self.facts.id
+
+
+def booking_from_row(row: Row[Any]) -> Booking:
+    return Booking(
+        facts=BookingFacts(
+            id=row.id,
+            status=BookingStatus(row.status),
+            start=row.start_time,
+            end=row.end_time,
+            customer_id=row.customer_id,
+            stylist_id=row.stylist_id,
+            price_cents=row.price_cents,
+            version=row.version,
+            status_changed_at=row.status_changed_at,
+        ),
+        service_id=row.service_id,
+        currency=row.currency,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        cancel_reason=row.cancel_reason,
+        cancel_actor_role=Role(row.cancel_actor_role) if row.cancel_actor_role else None,
+        refund_policy=RefundPolicy(row.refund_policy) if row.refund_policy else None,
+        refund_cents=row.refund_cents,
+    )
+
+
+_LIVE = bookings.c.deleted_at.is_(None)
+
+
+def visible_to(viewer: Actor) -> ColumnElement[bool]:
+    """The SQL condition for the bookings a viewer may see (deleted ones: nobody)."""
+    if viewer.role is Role.CUSTOMER:
+        return and_(_LIVE, bookings.c.customer_id == viewer.person_id)
+    if viewer.role is Role.STYLIST:
+        return and_(_LIVE, bookings.c.stylist_id == viewer.person_id)
+    return _LIVE
+
+
+async def lock(connection: AsyncConnection, *, booking_id: UUID, viewer: Actor) -> Booking | None:
+    """Read a booking the viewer may see, locking its row without waiting (55P03 if held).
+
+    Visibility is part of the WHERE clause, so a booking the viewer may not see is never
+    locked and cannot answer CONCURRENT_UPDATE instead of NOT_FOUND."""
+    query = (
+        select(bookings)
+        .where(bookings.c.id == booking_id, visible_to(viewer))
+        .with_for_update(nowait=True)
+    )
+    row = (await connection.execute(query)).one_or_none()
+    return booking_from_row(row) if row else None
+
+
+async def load_many(connection: AsyncConnection, *, ids: Sequence[UUID]) -> dict[UUID, Booking]:
+    rows = await connection.execute(select(bookings).where(bookings.c.id.in_(ids), _LIVE))
+    return {row.id: booking_from_row(row) for row in rows}
+
+
+async def load(connection: AsyncConnection, *, booking_id: UUID) -> Booking | None:
+    return (await load_many(connection, ids=[booking_id])).get(booking_id)
+
+
+async def create(
+    connection: AsyncConnection,
+    *,
+    booking_id: UUID,
+    customer_id: UUID,
+    stylist_id: UUID,
+    service_id: UUID,
+    start: datetime,
+    end: datetime,
+    price_cents: int,
+    currency: str,
+    now: datetime,
+) -> Booking:
+    """Insert a PENDING booking and its CREATED event (23P01 if the slot is taken)."""
+    statement = (
+        bookings.insert()
+        .values(
+            id=booking_id,
+            customer_id=customer_id,
+            stylist_id=stylist_id,
+            service_id=service_id,
+            start_time=start,
+            end_time=end,
+            status=BookingStatus.PENDING.value,
+            price_cents=price_cents,
+            currency=currency,
+            version=1,
+            status_changed_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(*bookings.c)
+    )
+    booking = booking_from_row((await connection.execute(statement)).one())
+    await events.record(connection, booking=booking.facts, kind=events.EventKind.CREATED, at=now)
+    return booking
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedChange:
+    history_id: int
+    event_id: int
+    version: int
+
+
+_CHANGE_STATUS = text(
+    "SELECT history_id, event_id, new_version FROM change_booking_status("
+    ":booking_id, :action, :from_status, :to_status, :actor_id, :actor_role, :reason,"
+    " CAST(:ip AS inet), :user_agent, :at, :refund_policy, :refund_cents)"
+)
+
+
+async def change_status(
+    connection: AsyncConnection,
+    *,
+    booking: BookingFacts,
+    change: StatusChange,
+    actor: Actor,
+    ip_address: str | None,
+    user_agent: str | None,
+    now: datetime,
+) -> RecordedChange:
+    """The one status-change path: audit row, status, version and outbox event at once."""
+    refund = change.refund
+    row = (
+        await connection.execute(
+            _CHANGE_STATUS,
+            {
+                "booking_id": booking.id,
+                "action": change.action.value,
+                "from_status": booking.status.value,
+                "to_status": change.target.value,
+                "actor_id": actor.person_id,
+                "actor_role": actor.role.value,
+                "reason": change.reason,
+                "ip": ip_address,
+                "user_agent": user_agent,
+                "at": now,
+                "refund_policy": refund.policy.value if refund else None,
+                "refund_cents": refund.cents if refund else None,
+            },
+        )
+    ).one()
+    return RecordedChange(history_id=row.history_id, event_id=row.event_id, version=row.new_version)

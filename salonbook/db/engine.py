@@ -1,0 +1,61 @@
+"""The async engine, and turning PostgreSQL's lock and constraint errors into domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from salonbook.domain.errors import ConcurrentUpdate, SalonbookError, SlotUnavailable
+
+LOCK_NOT_AVAILABLE = "55P03"
+SERIALIZATION_FAILURE = "40001"
+DEADLOCK_DETECTED = "40P01"
+EXCLUSION_VIOLATION = "23P01"
+
+
+def create_engine(
+    url: str, *, pool_size: int = 10, statement_timeout_ms: int = 5000
+) -> AsyncEngine:
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args={
+            "server_settings": {
+                "application_name": "salonbook",
+                "statement_timeout": str(statement_timeout_ms),
+                "lock_timeout": str(statement_timeout_ms),
+            }
+        },
+    )
+
+
+def sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+
+
+def translate(error: DBAPIError) -> SalonbookError | None:
+    """The domain error a database error stands for, if it is an expected one."""
+    state = sqlstate(error)
+    if state in (LOCK_NOT_AVAILABLE, SERIALIZATION_FAILURE, DEADLOCK_DETECTED):
+        return ConcurrentUpdate("the booking is being changed by someone else; try again")
+    if state == EXCLUSION_VIOLATION:
+        return SlotUnavailable("the stylist already has a booking at that time")
+    return None
+
+
+@asynccontextmanager
+async def unit_of_work(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """One transaction on one connection; expected database errors leave as domain errors."""
+    try:
+        async with engine.begin() as connection:
+            yield connection
+    except DBAPIError as error:
+        domain_error = translate(error)
+        if domain_error is None:
+            raise
+        raise domain_error from error

@@ -1,0 +1,140 @@
+"""SQL of the database guards that are derived from the domain (never typed twice)."""
+
+from __future__ import annotations
+
+from salonbook.domain.statuses import BookingStatus
+from salonbook.domain.transitions import allowed_status_pairs
+
+STATUS_CHANGE_SETTING = "salonbook.status_change"
+
+
+def _pairs_sql() -> str:
+    pairs = sorted(allowed_status_pairs())
+    return ", ".join(f"('{source}', '{target}')" for source, target in pairs)
+
+
+def statuses_sql() -> str:
+    return ", ".join(f"'{status}'" for status in BookingStatus)
+
+
+def booking_guard_function_sql() -> str:
+    """The trigger function that keeps `bookings.status` on the transition table and makes a
+    status change impossible without its audit row."""
+    return f"""
+CREATE OR REPLACE FUNCTION bookings_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    change_id bigint;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status <> 'PENDING' OR NEW.version <> 1 THEN
+            RAISE EXCEPTION 'a booking starts PENDING at version 1'
+                USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        IF (OLD.status, NEW.status) NOT IN ({_pairs_sql()}) THEN
+            RAISE EXCEPTION 'illegal booking status transition % -> %', OLD.status, NEW.status
+                USING ERRCODE = 'check_violation';
+        END IF;
+        change_id := nullif(current_setting('{STATUS_CHANGE_SETTING}', true), '')::bigint;
+        IF change_id IS NULL OR NOT EXISTS (
+            SELECT 1 FROM booking_status_history h
+            WHERE h.id = change_id AND h.booking_id = NEW.id
+              AND h.from_status = OLD.status AND h.to_status = NEW.status
+        ) THEN
+            RAISE EXCEPTION 'bookings.status changes only through change_booking_status()'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    IF NEW.version <> OLD.version AND NEW.version <> OLD.version + 1 THEN
+        RAISE EXCEPTION 'a change adds exactly 1 to a booking version'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status AND NEW.version <> OLD.version + 1 THEN
+        RAISE EXCEPTION 'a status change adds exactly 1 to a booking version'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+"""
+
+
+CHANGE_STATUS_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION change_booking_status(
+    p_booking_id uuid, p_action text, p_from text, p_to text,
+    p_actor_id uuid, p_actor_role text, p_reason text, p_ip inet, p_user_agent text,
+    p_at timestamptz, p_refund_policy text, p_refund_cents integer
+) RETURNS TABLE (history_id bigint, event_id bigint, new_version integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_customer uuid;
+    v_stylist uuid;
+BEGIN
+    INSERT INTO booking_status_history AS h (
+        booking_id, action, from_status, to_status, actor_id, actor_role, reason,
+        ip_address, user_agent, created_at
+    ) VALUES (
+        p_booking_id, p_action, p_from, p_to, p_actor_id, p_actor_role, p_reason,
+        p_ip, p_user_agent, p_at
+    ) RETURNING h.id INTO history_id;
+    PERFORM set_config('{STATUS_CHANGE_SETTING}', history_id::text, true);
+    UPDATE bookings b SET
+        status = p_to,
+        version = b.version + 1,
+        status_changed_at = p_at,
+        updated_at = p_at,
+        cancel_reason = CASE WHEN p_to IN ('CANCELLED', 'NO_SHOW') THEN p_reason END,
+        cancel_actor_role = CASE WHEN p_to IN ('CANCELLED', 'NO_SHOW') THEN p_actor_role END,
+        refund_policy = p_refund_policy,
+        refund_cents = p_refund_cents
+    WHERE b.id = p_booking_id AND b.status = p_from AND b.deleted_at IS NULL
+    RETURNING b.version, b.customer_id, b.stylist_id INTO new_version, v_customer, v_stylist;
+    PERFORM set_config('{STATUS_CHANGE_SETTING}', '', true);
+    IF new_version IS NULL THEN
+        RAISE EXCEPTION 'booking % is not %', p_booking_id, p_from
+            USING ERRCODE = 'serialization_failure';
+    END IF;
+    INSERT INTO booking_events AS e (
+        booking_id, stylist_id, customer_id, kind, status_change_id, occurred_at
+    ) VALUES (
+        p_booking_id, v_stylist, v_customer, 'STATUS_CHANGED', history_id, p_at
+    ) RETURNING e.id INTO event_id;
+    RETURN NEXT;
+END;
+$$;
+"""
+
+EVENTS_CHANNEL = "salonbook_events"
+
+NOTIFY_EVENT_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION notify_booking_event() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- only ids travel: listeners read the outbox row, so the payload stays tiny
+    PERFORM pg_notify('{EVENTS_CHANNEL}', NEW.id::text || ':' || NEW.booking_id::text);
+    RETURN NULL;
+END;
+$$;
+"""
+
+APPEND_ONLY_FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION refuse_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+"""
+
+
+def append_only_triggers_sql(table: str) -> list[str]:
+    return [
+        f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION refuse_change()""",
+        f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+            FOR EACH STATEMENT EXECUTE FUNCTION refuse_change()""",
+    ]

@@ -1,0 +1,90 @@
+"""People: provisioning from tokens, upserts, batched loading."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from salonbook.db.tables import people
+from salonbook.domain.roles import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: UUID
+    role: Role
+    display_name: str
+    email: str | None
+    phone: str | None
+    created_at: datetime
+
+
+def _person(row: Row[Any]) -> Person:
+    return Person(
+        id=row.id,
+        role=Role(row.role),
+        display_name=row.display_name,
+        email=row.email,
+        phone=row.phone,
+        created_at=row.created_at,
+    )
+
+
+async def provision(
+    connection: AsyncConnection,
+    *,
+    person_id: UUID,
+    role: Role,
+    display_name: str | None,
+    email: str | None,
+    now: datetime,
+) -> None:
+    """Create a person on first sight of their token; an existing person is left as is."""
+    await connection.execute(
+        insert(people)
+        .values(
+            id=person_id,
+            role=role.value,
+            display_name=display_name or "",
+            email=email,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[people.c.id])
+    )
+
+
+async def upsert(
+    connection: AsyncConnection,
+    *,
+    person_id: UUID,
+    role: Role,
+    display_name: str,
+    email: str | None,
+    phone: str | None,
+    now: datetime,
+) -> Person:
+    values = {"role": role.value, "display_name": display_name, "email": email, "phone": phone}
+    statement = (
+        insert(people)
+        .values(id=person_id, created_at=now, updated_at=now, **values)
+        .on_conflict_do_update(index_elements=[people.c.id], set_={**values, "updated_at": now})
+        .returning(*people.c)
+    )
+    return _person((await connection.execute(statement)).one())
+
+
+async def load_many(connection: AsyncConnection, *, ids: Sequence[UUID]) -> dict[UUID, Person]:
+    rows = await connection.execute(select(people).where(people.c.id.in_(ids)))
+    return {row.id: _person(row) for row in rows}
+
+
+async def load(connection: AsyncConnection, *, person_id: UUID) -> Person | None:
+    return (await load_many(connection, ids=[person_id])).get(person_id)

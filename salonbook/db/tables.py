@@ -1,0 +1,121 @@
+"""SQLAlchemy Core descriptions of the tables the migrations create (for building queries)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import INET, JSONB, UUID
+
+metadata = MetaData()
+
+
+def _at(name: str, *, nullable: bool = False) -> Column[object]:
+    return Column(name, DateTime(timezone=True), nullable=nullable)
+
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("role", Text, nullable=False),
+    Column("display_name", Text, nullable=False),
+    Column("email", Text),
+    Column("phone", Text),
+    _at("created_at"),
+    _at("updated_at"),
+    _at("erased_at", nullable=True),
+)
+
+services = Table(
+    "services",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("price_cents", Integer, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    _at("created_at"),
+    _at("updated_at"),
+)
+
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("customer_id", UUID(as_uuid=True), nullable=False),
+    Column("stylist_id", UUID(as_uuid=True), nullable=False),
+    Column("service_id", UUID(as_uuid=True), nullable=False),
+    _at("start_time"),
+    _at("end_time"),
+    Column("status", Text, nullable=False),
+    Column("price_cents", Integer, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    _at("status_changed_at"),
+    _at("created_at"),
+    _at("updated_at"),
+    _at("deleted_at", nullable=True),
+    Column("cancel_reason", Text),
+    Column("cancel_actor_role", Text),
+    Column("refund_policy", Text),
+    Column("refund_cents", Integer),
+)
+
+booking_status_history = Table(
+    "booking_status_history",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("booking_id", UUID(as_uuid=True), nullable=False),
+    Column("action", Text, nullable=False),
+    Column("from_status", Text, nullable=False),
+    Column("to_status", Text, nullable=False),
+    Column("actor_id", UUID(as_uuid=True), nullable=False),
+    Column("actor_role", Text, nullable=False),
+    Column("reason", Text),
+    Column("ip_address", INET),
+    Column("user_agent", Text),
+    _at("created_at"),
+)
+
+stylist_notes = Table(
+    "stylist_notes",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("booking_id", UUID(as_uuid=True), nullable=False),
+    Column("author_id", UUID(as_uuid=True), nullable=False),
+    Column("body", Text, nullable=False),
+    _at("created_at"),
+)
+
+booking_events = Table(
+    "booking_events",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("booking_id", UUID(as_uuid=True), nullable=False),
+    Column("stylist_id", UUID(as_uuid=True), nullable=False),
+    Column("customer_id", UUID(as_uuid=True), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("status_change_id", BigInteger),
+    Column("note_id", UUID(as_uuid=True)),
+    _at("occurred_at"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("actor_id", UUID(as_uuid=True), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("operation", Text, nullable=False),
+    Column("request_hash", Text, nullable=False),
+    Column("result", JSONB, nullable=False),
+    _at("created_at"),
+)

@@ -1,0 +1,1 @@
+"""The salonbook domain: statuses, the transition table, policies and errors. Pure Python."""

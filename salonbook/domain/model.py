@@ -1,0 +1,54 @@
+"""The facts about a booking and an actor that the rules look at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from salonbook.domain.roles import Role
+from salonbook.domain.statuses import BookingStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    person_id: UUID
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class BookingFacts:
+    id: UUID
+    status: BookingStatus
+    start: datetime
+    end: datetime
+    customer_id: UUID
+    stylist_id: UUID
+    price_cents: int
+    version: int
+    status_changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Windows:
+    """The time windows of the rules; settings with the spec's defaults."""
+
+    start_early: timedelta = timedelta(minutes=30)
+    undo_start: timedelta = timedelta(minutes=5)
+    free_cancellation: timedelta = timedelta(hours=24)
+    late_cancellation_refund_percent: int = 50
+    suggest_start_before: timedelta = timedelta(minutes=15)
+    suggest_complete_after_end: timedelta = timedelta(minutes=15)
+    suggest_no_show_after_start: timedelta = timedelta(minutes=30)
+
+
+def owns(actor: Actor, booking: BookingFacts) -> bool:
+    if actor.role is Role.CUSTOMER:
+        return booking.customer_id == actor.person_id
+    if actor.role is Role.STYLIST:
+        return booking.stylist_id == actor.person_id
+    return False
+
+
+def can_view(actor: Actor, booking: BookingFacts) -> bool:
+    return actor.role.sees_everything or owns(actor, booking)

@@ -1,0 +1,120 @@
+"""Deciding whether an actor may take an action on a booking now, in the spec's error order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from salonbook.domain.errors import (
+    Forbidden,
+    InvalidTiming,
+    InvalidTransition,
+    NotFound,
+    ReasonRequired,
+    UndoWindowExpired,
+)
+from salonbook.domain.model import Actor, BookingFacts, Windows, can_view, owns
+from salonbook.domain.refunds import Refund, refund_for_cancellation, refund_for_no_show
+from salonbook.domain.statuses import BookingAction, BookingStatus, ReasonRule, TimeRule
+from salonbook.domain.transitions import Permit, Transition, find_transition, role_ever_performs
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A decided, legal change: what the writer records."""
+
+    transition: Transition
+    permit: Permit
+    reason: str | None
+    refund: Refund | None
+
+    @property
+    def action(self) -> BookingAction:
+        return self.transition.action
+
+    @property
+    def target(self) -> BookingStatus:
+        return self.transition.target
+
+
+def decide(
+    *,
+    actor: Actor,
+    booking: BookingFacts,
+    action: BookingAction,
+    reason: str | None,
+    now: datetime,
+    windows: Windows,
+) -> StatusChange:
+    """Return the change, or raise the first error of SPEC section 2's precedence."""
+    transition, permit = _authorise(actor=actor, booking=booking, action=action)
+    _check_time(permit.time_rule, booking=booking, now=now, windows=windows)
+    cleaned = reason.strip() if reason else None
+    if not permit.reason.accepts_reason:
+        cleaned = None
+    elif permit.reason is ReasonRule.REQUIRED and not cleaned:
+        raise ReasonRequired(f"{action} needs a reason")
+    return StatusChange(
+        transition=transition,
+        permit=permit,
+        reason=cleaned or None,
+        refund=_refund(transition, booking=booking, actor=actor, now=now, windows=windows),
+    )
+
+
+def is_available(
+    *, actor: Actor, booking: BookingFacts, action: BookingAction, now: datetime, windows: Windows
+) -> Permit | None:
+    """The permit under which the actor may take the action now (reason aside), if any."""
+    try:
+        _, permit = _authorise(actor=actor, booking=booking, action=action)
+        _check_time(permit.time_rule, booking=booking, now=now, windows=windows)
+    except (Forbidden, InvalidTransition, InvalidTiming, NotFound):
+        return None
+    return permit
+
+
+def _authorise(
+    *, actor: Actor, booking: BookingFacts, action: BookingAction
+) -> tuple[Transition, Permit]:
+    if not can_view(actor, booking):
+        raise NotFound("booking not found")
+    if not role_ever_performs(actor.role, action):
+        raise Forbidden(f"a {actor.role} never takes the action {action}")
+    transition = find_transition(booking.status, action)
+    if transition is None:
+        raise InvalidTransition(f"{action} is not possible on a {booking.status} booking")
+    permit = transition.permit_for(actor.role)
+    if permit is None or (permit.own and not owns(actor, booking)):
+        raise Forbidden(f"a {actor.role} may not {action} a {booking.status} booking")
+    return transition, permit
+
+
+def _check_time(
+    rule: TimeRule | None, *, booking: BookingFacts, now: datetime, windows: Windows
+) -> None:
+    if rule is None:
+        return
+    if rule is TimeRule.FROM_EARLY_START and now < booking.start - windows.start_early:
+        raise InvalidTiming(f"too early: possible from {windows.start_early} before the start")
+    if rule is TimeRule.FROM_START and now < booking.start:
+        raise InvalidTiming("not possible before the booking's start time")
+    if rule is TimeRule.BEFORE_START and now >= booking.start:
+        raise InvalidTiming("only possible before the booking's start time")
+    if rule is TimeRule.WITHIN_UNDO_WINDOW and now > booking.status_changed_at + windows.undo_start:
+        raise UndoWindowExpired(f"a start can be undone only within {windows.undo_start}")
+
+
+def _refund(
+    transition: Transition,
+    *,
+    booking: BookingFacts,
+    actor: Actor,
+    now: datetime,
+    windows: Windows,
+) -> Refund | None:
+    if transition.target is BookingStatus.CANCELLED:
+        return refund_for_cancellation(booking=booking, actor=actor, now=now, windows=windows)
+    if transition.target is BookingStatus.NO_SHOW:
+        return refund_for_no_show()
+    return None

@@ -1,0 +1,36 @@
+"""Running a change in one transaction, at most once per idempotency key."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from salonbook.db import idempotency
+from salonbook.db.engine import unit_of_work
+from salonbook.db.idempotency import KeyTakenMeanwhile, KeyUse
+from salonbook.domain.errors import ConcurrentUpdate
+from salonbook.resolvers.deps import Deps
+
+Work = Callable[[AsyncConnection], Awaitable[dict[str, Any]]]
+
+
+async def run_once(deps: Deps, *, use: KeyUse | None, work: Work) -> dict[str, Any]:
+    """Do the work in one transaction; with a key, a replay returns the stored first result."""
+    now = deps.clock.now()
+    ttl = deps.idempotency_ttl
+    for _ in range(2):
+        try:
+            async with unit_of_work(deps.engine) as connection:
+                if use is not None:
+                    stored = await idempotency.stored_result(connection, use=use, now=now, ttl=ttl)
+                    if stored is not None:
+                        return stored
+                result = await work(connection)
+                if use is not None:
+                    await idempotency.remember(connection, use=use, result=result, now=now, ttl=ttl)
+                return result
+        except KeyTakenMeanwhile:
+            continue  # the other request committed first: the next round replays its result
+    raise ConcurrentUpdate("the same idempotency key is being used concurrently; try again")

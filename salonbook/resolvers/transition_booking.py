@@ -1,0 +1,84 @@
+"""transitionBooking: move a booking along the state machine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from salonbook.db import bookings
+from salonbook.db.idempotency import key_use
+from salonbook.domain.errors import NotFound, VersionConflict
+from salonbook.domain.rules import decide
+from salonbook.domain.statuses import BookingAction
+from salonbook.resolvers.deps import Caller, Deps
+from salonbook.resolvers.once import run_once
+
+
+@dataclass(frozen=True, slots=True)
+class Transitioned:
+    booking_id: UUID
+    status_change_id: int
+
+
+async def transition_booking(
+    deps: Deps,
+    caller: Caller,
+    *,
+    booking_id: UUID,
+    action: BookingAction,
+    reason: str | None,
+    expected_version: int | None,
+    idempotency_key: str | None,
+) -> Transitioned:
+    actor = caller.require_actor()
+    now = deps.clock.now()
+
+    async def work(connection: AsyncConnection) -> dict[str, Any]:
+        booking = await bookings.lock(connection, booking_id=booking_id, viewer=actor)
+        if booking is None:
+            raise NotFound("booking not found")
+        if expected_version is not None and expected_version != booking.facts.version:
+            raise VersionConflict(
+                f"the booking is at version {booking.facts.version}, not {expected_version}",
+                current_version=booking.facts.version,
+            )
+        change = decide(
+            actor=actor,
+            booking=booking.facts,
+            action=action,
+            reason=reason,
+            now=now,
+            windows=deps.windows,
+        )
+        recorded = await bookings.change_status(
+            connection,
+            booking=booking.facts,
+            change=change,
+            actor=actor,
+            ip_address=caller.ip_address,
+            user_agent=caller.user_agent,
+            now=now,
+        )
+        return {"booking_id": str(booking_id), "status_change_id": recorded.history_id}
+
+    use = None
+    if idempotency_key is not None:
+        request = {
+            "booking_id": str(booking_id),
+            "action": action.value,
+            "reason": reason,
+            "expected_version": expected_version,
+        }
+        use = key_use(
+            actor_id=actor.person_id,
+            key=idempotency_key,
+            operation="transitionBooking",
+            request=request,
+        )
+    result = await run_once(deps, use=use, work=work)
+    return Transitioned(
+        booking_id=UUID(result["booking_id"]), status_change_id=int(result["status_change_id"])
+    )

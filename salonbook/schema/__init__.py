@@ -1,0 +1,1 @@
+"""GraphQL shape only: types, inputs, result unions, error mapping and the Schema."""

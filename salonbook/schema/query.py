@@ -1,0 +1,122 @@
+"""Queries: me, booking, bookings (a Relay connection), services."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from uuid import UUID
+
+import strawberry
+
+from salonbook.db.pages import BookingQuery, Position
+from salonbook.domain.errors import NotFound, ValidationFailed
+from salonbook.resolvers import catalog, directory, queries
+from salonbook.schema.context import Info
+from salonbook.schema.inputs import BookingFilter, parse_id
+from salonbook.schema.types import BookingType, PersonType, ServiceType
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class BookingEdge:
+    cursor: str
+    node: BookingType
+
+
+@strawberry.type
+class BookingConnection:
+    edges: list[BookingEdge]
+    page_info: PageInfo
+
+
+def encode_cursor(start: datetime, booking_id: UUID) -> str:
+    return base64.urlsafe_b64encode(f"{start.isoformat()}|{booking_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> Position:
+    try:
+        start, booking_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        position = Position(start=datetime.fromisoformat(start), booking_id=UUID(booking_id))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationFailed("after is not a cursor from this API", field="after") from None
+    if position.start.tzinfo is None:
+        raise ValidationFailed("after is not a cursor from this API", field="after")
+    return position
+
+
+def _filter(where: BookingFilter | None) -> BookingQuery:
+    if where is None:
+        return BookingQuery()
+    return BookingQuery(
+        statuses=tuple(where.statuses) if where.statuses else None,
+        stylist_id=parse_id(where.stylist_id, field="stylistId") if where.stylist_id else None,
+        customer_id=parse_id(where.customer_id, field="customerId") if where.customer_id else None,
+        starts_after=where.starts_after,
+        starts_before=where.starts_before,
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The signed-in person; null without a token.")
+    async def me(self, info: Info) -> PersonType | None:
+        found = await directory.me(info.context.deps, info.context.caller)
+        return PersonType(record=found) if found else None
+
+    @strawberry.field
+    async def booking(self, info: Info, id: strawberry.ID) -> BookingType | None:
+        ctx = info.context
+        viewer = ctx.caller.require_actor()
+        try:
+            booking_id = UUID(str(id))
+        except ValueError:
+            raise NotFound("booking not found") from None
+        record = await queries.booking(ctx.deps, ctx.caller, booking_id=booking_id)
+        return BookingType(record=record, viewer=viewer)
+
+    @strawberry.field(description="Ordered by startTime, then id; at most 50 per page.")
+    async def bookings(
+        self,
+        info: Info,
+        first: int = 50,
+        after: str | None = None,
+        filter: BookingFilter | None = None,
+    ) -> BookingConnection:
+        ctx = info.context
+        viewer = ctx.caller.require_actor()
+        rows, more = await queries.booking_page(
+            ctx.deps,
+            ctx.caller,
+            where=_filter(filter),
+            after=decode_cursor(after) if after else None,
+            first=first,
+        )
+        edges = [
+            BookingEdge(
+                cursor=encode_cursor(row.facts.start, row.id),
+                node=BookingType(record=row, viewer=viewer),
+            )
+            for row in rows
+        ]
+        return BookingConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=more,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field
+    async def services(self, info: Info) -> list[ServiceType]:
+        found = await catalog.list_services(info.context.deps, info.context.caller)
+        return [ServiceType(record=service) for service in found]

@@ -1,0 +1,56 @@
+"""The strawberry Schema, with its limits and caches (passed as classes: fresh per request)."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+from strawberry import Schema
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.types import ExecutionContext
+
+from salonbook.schema.mutation import Mutation
+from salonbook.schema.query import Query
+from salonbook.schema.shaping import ErrorShaping
+
+MAX_DEPTH = 10
+MAX_TOKENS = 2_000
+MAX_ALIASES = 20
+
+
+class DepthLimit(QueryDepthLimiter):
+    def __init__(self) -> None:
+        super().__init__(max_depth=MAX_DEPTH)
+
+
+class TokenLimit(MaxTokensLimiter):
+    def __init__(self) -> None:
+        super().__init__(max_token_count=MAX_TOKENS)
+
+
+class AliasLimit(MaxAliasesLimiter):
+    def __init__(self) -> None:
+        super().__init__(max_alias_count=MAX_ALIASES)
+
+
+class SalonbookSchema(Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """ErrorShaping logs what needs logging; strawberry's default would log our typed
+        top-level errors (NOT_FOUND and the like) as server errors."""
+
+
+def build_schema() -> Schema:
+    return SalonbookSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[ErrorShaping, TokenLimit, DepthLimit, AliasLimit, ParserCache, ValidationCache],
+    )
+
+
+schema = build_schema()

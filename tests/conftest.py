@@ -1,0 +1,115 @@
+"""The suite runs against a real PostgreSQL: a fresh database on DATABASE_URL's server, or an
+embedded PostgreSQL when DATABASE_URL is not set."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg  # type: ignore[import-untyped]
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+
+from salonbook.app import create_app
+from salonbook.config import Settings
+from salonbook.db import migrate
+from salonbook.db.engine import create_engine
+from salonbook.db.urls import async_url, plain_url
+from salonbook.domain.clock import SettableClock
+from tests.support.api import Api
+from tests.support.factory import Factory
+
+BASE_TIME = datetime(2031, 3, 10, 12, 0, tzinfo=UTC)
+CLIENT_IP = "203.0.113.7"
+
+
+def _with_database(url: str, database: str) -> str:
+    head, _, tail = url.partition("?")
+    base = head.rsplit("/", 1)[0]
+    return f"{base}/{database}" + (f"?{tail}" if tail else "")
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL server for the session: DATABASE_URL's, or an embedded one."""
+    given = os.environ.get("DATABASE_URL")
+    if given:
+        yield plain_url(given)
+        return
+    from salonbook.db.embedded import start_embedded
+
+    embedded = start_embedded(data_dir=Path(tmp_path_factory.mktemp("pg")), fresh=True)
+    try:
+        yield embedded.dsn
+    finally:
+        embedded.stop()
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_url: str) -> AsyncIterator[str]:
+    """A database of this session's own, migrated to head, dropped at the end."""
+    name = f"salonbook_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = async_url(_with_database(server_url, name))
+    await migrate.upgrade(url)
+    yield url
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+def clock() -> SettableClock:
+    return SettableClock(BASE_TIME)
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock(clock: SettableClock) -> None:
+    clock.set(BASE_TIME)
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url, pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(DATABASE_URL=database_url)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings, clock: SettableClock) -> AsyncIterator[Starlette]:
+    application = create_app(settings, clock=clock)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(scope="session")
+async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=(CLIENT_IP, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://salonbook.test") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def api(http: httpx.AsyncClient, settings: Settings) -> Api:
+    return Api(http=http, settings=settings)
+
+
+@pytest.fixture
+def factory(engine: AsyncEngine, clock: SettableClock, api: Api) -> Factory:
+    return Factory(engine=engine, clock=clock, api=api)

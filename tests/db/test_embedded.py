@@ -1,0 +1,54 @@
+"""The embedded PostgreSQL that the service and the tests start when no DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import asyncpg  # type: ignore[import-untyped]
+import psutil  # type: ignore[import-untyped]
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from salonbook.db.embedded import start_embedded
+
+
+def _running(pid: int) -> bool:
+    """Whether pid is a live process; a zombie waiting for init to reap it does not count."""
+    try:
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
+        return False
+
+
+async def test_fresh_server_is_postgres_18_with_btree_gist_and_stops(tmp_path: Path) -> None:
+    db = await asyncio.to_thread(start_embedded, data_dir=tmp_path / "embedded", fresh=True)
+    try:
+        server_processes = [db.pid, *(p.pid for p in psutil.Process(db.pid).children())]
+        connection = await asyncpg.connect(db.dsn)
+        try:
+            version = await connection.fetchval("select version()")
+            await connection.execute("create extension btree_gist")
+            extensions = await connection.fetchval(
+                "select count(*) from pg_extension where extname = 'btree_gist'"
+            )
+        finally:
+            await connection.close()
+
+        engine = create_async_engine(db.url)
+        try:
+            async with engine.connect() as sa_connection:
+                result = await sa_connection.execute(text("select current_database()"))
+                database = result.scalar_one()
+        finally:
+            await engine.dispose()
+    finally:
+        await asyncio.to_thread(db.stop)
+
+    assert version.startswith("PostgreSQL 18.")
+    assert extensions == 1
+    assert database == "salonbook"
+    assert not _running(db.pid), "the postmaster outlived stop()"
+    assert [pid for pid in server_processes if _running(pid)] == []
+    assert not db.pgdata.exists(), "a fresh cluster is deleted on stop()"
+    db.stop()  # idempotent

@@ -1,0 +1,52 @@
+"""Talking to the service over HTTP, as a client would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from salonbook.auth.tokens import mint_token
+from salonbook.config import Settings
+from salonbook.domain.roles import Role
+
+
+@dataclass(frozen=True)
+class Api:
+    http: httpx.AsyncClient
+    settings: Settings
+
+    def token(self, person_id: UUID, role: Role) -> str:
+        secret = self.settings.effective_jwt_secret
+        assert secret is not None
+        return mint_token(secret=secret, sub=person_id, role=role)
+
+    async def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        sent = dict(headers or {})
+        if token is not None:
+            sent["Authorization"] = f"Bearer {token}"
+        return await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
+        )
+
+    async def gql(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        response = await self.post(query, variables, token=token, headers=headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
