@@ -17,6 +17,7 @@ from salonbook.config import Settings
 from salonbook.db import migrate
 from salonbook.db.engine import create_engine
 from salonbook.db.urls import async_url
+from salonbook.demo import demo_banner, load_demo
 from salonbook.domain.clock import Clock, SystemClock
 from salonbook.domain.model import Windows
 from salonbook.graphql_view import Runtime, SalonbookGraphQL
@@ -33,7 +34,11 @@ def windows_from(settings: Settings) -> Windows:
     )
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, demo: bool = False
+) -> Starlette:
+    """The application. `demo` loads the demo salon (into a throwaway embedded database when
+    DATABASE_URL is not set) and prints a development token for each demo person."""
     settings = settings or Settings()
     clock = clock or SystemClock()
     runtime = Runtime()
@@ -45,7 +50,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             if url is None:
                 from salonbook.db.embedded import start_embedded
 
-                embedded = start_embedded(data_dir=settings.data_dir)
+                data_dir = settings.data_dir / "demo" if demo else settings.data_dir
+                embedded = start_embedded(data_dir=data_dir, fresh=demo)
                 stack.callback(embedded.stop)
                 url = embedded.url
             url = async_url(url)
@@ -69,6 +75,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 trusted_proxies=settings.trusted_proxies,
             )
             app.state.runtime = runtime
+            if demo:
+                await load_demo(engine, now=clock.now())
+                print(demo_banner(settings), flush=True)
             yield
 
     async def healthz(request: Request) -> JSONResponse:

@@ -80,8 +80,9 @@ class Settings(BaseSettings):
         if self.env is Environment.DEVELOPMENT:
             return self
         problems = []
-        if self.jwks_file is None and (self.jwt_secret or "") in PLACEHOLDER_SECRETS:
-            problems.append("SALONBOOK_JWT_SECRET (or SALONBOOK_JWKS_FILE)")
+        secret = self.jwt_secret or ""
+        if self.jwks_file is None and (secret in PLACEHOLDER_SECRETS or len(secret) < 32):
+            problems.append("SALONBOOK_JWT_SECRET of 32+ bytes (or SALONBOOK_JWKS_FILE)")
         if (self.payment_webhook_secret or "") in PLACEHOLDER_SECRETS:
             problems.append("SALONBOOK_PAYMENT_WEBHOOK_SECRET")
         if problems:

@@ -22,7 +22,6 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from salonbook.auth.tokens import Claims, InvalidToken, TokenVerifier, mint_token
-from salonbook.config import Settings
 from salonbook.domain.roles import Role
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256"
@@ -268,7 +267,7 @@ def test_short_development_secret_is_logged_once_not_warned_per_token(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="salonbook.auth.tokens"):
-        verifier = TokenVerifier.from_settings(Settings())
+        verifier = TokenVerifier(hs256_secret="dev-secret", jwks_file=None)
     assert [r.getMessage() for r in caplog.records] == ["the HS256 secret is shorter than 32 bytes"]
     token = mint_token(secret="dev-secret", sub=PERSON, role=Role.STYLIST)
     assert verifier.verify(token).role is Role.STYLIST  # a warning would fail: filterwarnings=error

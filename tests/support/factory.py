@@ -4,23 +4,21 @@ repositories and status-change path the service uses (no time rules: that is arr
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.db import bookings, people, services
+from salonbook.db.arrange import take_action
 from salonbook.db.bookings import Booking
 from salonbook.db.engine import unit_of_work
 from salonbook.db.people import Person
 from salonbook.db.services import Service
 from salonbook.domain.clock import SettableClock
-from salonbook.domain.model import Actor, BookingFacts, Windows
-from salonbook.domain.refunds import refund_for_cancellation, refund_for_no_show
+from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
-from salonbook.domain.rules import StatusChange
 from salonbook.domain.statuses import BookingAction, BookingStatus
-from salonbook.domain.transitions import find_transition
 from tests.support.api import Api
 
 S, A = BookingStatus, BookingAction
@@ -121,49 +119,14 @@ class Factory:
             )
             facts = booking.facts
             for action in PATHS[status]:
-                facts = await self._apply(connection, facts, action, party, at=now - changed_ago)
+                actor = (
+                    Actor(party.system.id, Role.SYSTEM)
+                    if action is A.CONFIRM
+                    else Actor(party.admin.id, Role.ADMIN)
+                )
+                facts = await take_action(
+                    connection, booking=facts, action=action, actor=actor, at=now - changed_ago
+                )
             found = await bookings.load(connection, booking_id=booking.id)
         assert found is not None
         return found
-
-    async def _apply(
-        self,
-        connection: AsyncConnection,
-        facts: BookingFacts,
-        action: BookingAction,
-        party: Party,
-        *,
-        at: datetime,
-    ) -> BookingFacts:
-        transition = find_transition(facts.status, action)
-        assert transition is not None
-        actor = (
-            Actor(party.system.id, Role.SYSTEM)
-            if action is A.CONFIRM
-            else Actor(party.admin.id, Role.ADMIN)
-        )
-        permit = transition.permit_for(actor.role)
-        assert permit is not None
-        refund = None
-        if transition.target is S.NO_SHOW:
-            refund = refund_for_no_show()
-        elif transition.target is S.CANCELLED:
-            refund = refund_for_cancellation(booking=facts, actor=actor, now=at, windows=Windows())
-        change = StatusChange(
-            transition=transition,
-            permit=permit,
-            reason="arranged" if permit.reason.accepts_reason else None,
-            refund=refund,
-        )
-        recorded = await bookings.change_status(
-            connection,
-            booking=facts,
-            change=change,
-            actor=actor,
-            ip_address=None,
-            user_agent=None,
-            now=at,
-        )
-        return replace(
-            facts, status=transition.target, version=recorded.version, status_changed_at=at
-        )

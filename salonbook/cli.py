@@ -1,0 +1,100 @@
+"""Command line: serve, migrate, token."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+
+from salonbook.config import Settings
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from salonbook.app import create_app
+
+    app = create_app(settings, demo=args.demo)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from salonbook.db import migrate
+    from salonbook.db.urls import async_url
+
+    if settings.database_url is not None:
+        asyncio.run(migrate.upgrade(async_url(settings.database_url)))
+        return 0
+    from salonbook.db.embedded import start_embedded
+
+    embedded = start_embedded(data_dir=settings.data_dir)
+    try:
+        asyncio.run(migrate.upgrade(embedded.url))
+    finally:
+        embedded.stop()
+    print(f"migrated to {migrate.head_revision()}")
+    return 0
+
+
+def _token(args: argparse.Namespace, settings: Settings) -> int:
+    from salonbook.auth.tokens import mint_token
+    from salonbook.domain.roles import Role
+
+    secret = settings.effective_jwt_secret
+    if secret is None:
+        print("no HS256 secret configured (SALONBOOK_JWT_SECRET)", file=sys.stderr)
+        return 2
+    print(
+        mint_token(
+            secret=secret,
+            sub=args.sub or uuid.uuid4(),
+            role=Role(args.role),
+            role_claim=settings.jwt_role_claim,
+            name=args.name,
+            email=args.email,
+            ttl=timedelta(hours=args.hours),
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+        )
+    )
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="salonbook", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the GraphQL service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--demo", action="store_true", help="load a demo salon and print a token per person"
+    )
+    serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(run=_migrate)
+
+    token = commands.add_parser("token", help="mint a development token")
+    token.add_argument("--role", required=True, choices=["customer", "stylist", "admin", "system"])
+    token.add_argument("--sub", type=uuid.UUID, help="the person's UUID (default: a new one)")
+    token.add_argument("--name")
+    token.add_argument("--email")
+    token.add_argument("--hours", type=float, default=12.0, help="lifetime (default 12)")
+    token.set_defaults(run=_token)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings()
+    result: int = args.run(args, settings)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""The decision and its error precedence, without I/O."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from salonbook.domain import errors
+from salonbook.domain.model import Actor, BookingFacts, Windows
+from salonbook.domain.refunds import Refund, RefundPolicy
+from salonbook.domain.roles import Role
+from salonbook.domain.rules import decide
+from salonbook.domain.statuses import BookingAction, BookingStatus
+
+S, A = BookingStatus, BookingAction
+NOW = datetime(2031, 1, 1, 12, tzinfo=UTC)
+CUSTOMER, STYLIST, STRANGER = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+
+def booking(
+    status: BookingStatus, *, starts_in: timedelta, changed_ago: timedelta = timedelta(0)
+) -> BookingFacts:
+    start = NOW + starts_in
+    return BookingFacts(
+        id=uuid.uuid4(),
+        status=status,
+        start=start,
+        end=start + timedelta(hours=1),
+        customer_id=CUSTOMER,
+        stylist_id=STYLIST,
+        price_cents=10_000,
+        version=2,
+        status_changed_at=NOW - changed_ago,
+    )
+
+
+CASES = [
+    # (actor, status, starts_in, action, reason, expected error or None)
+    (Actor(STRANGER, Role.STYLIST), S.CONFIRMED, timedelta(0), A.START, None, errors.NotFound),
+    (Actor(CUSTOMER, Role.CUSTOMER), S.COMPLETED, timedelta(0), A.START, None, errors.Forbidden),
+    (
+        Actor(STYLIST, Role.STYLIST),
+        S.COMPLETED,
+        timedelta(0),
+        A.START,
+        None,
+        errors.InvalidTransition,
+    ),
+    (Actor(CUSTOMER, Role.CUSTOMER), S.IN_PROGRESS, timedelta(0), A.CANCEL, "x", errors.Forbidden),
+    (
+        Actor(CUSTOMER, Role.CUSTOMER),
+        S.CONFIRMED,
+        -timedelta(seconds=1),
+        A.CANCEL,
+        None,
+        errors.InvalidTiming,
+    ),
+    (
+        Actor(STYLIST, Role.STYLIST),
+        S.CONFIRMED,
+        timedelta(minutes=31),
+        A.START,
+        None,
+        errors.InvalidTiming,
+    ),
+    (Actor(STYLIST, Role.STYLIST), S.CONFIRMED, timedelta(minutes=30), A.START, None, None),
+    (
+        Actor(CUSTOMER, Role.CUSTOMER),
+        S.CONFIRMED,
+        timedelta(hours=1),
+        A.CANCEL,
+        "  ",
+        errors.ReasonRequired,
+    ),
+    (Actor(uuid.uuid4(), Role.SYSTEM), S.PENDING, timedelta(hours=1), A.CANCEL, None, None),
+    (Actor(uuid.uuid4(), Role.ADMIN), S.CONFIRMED, -timedelta(days=1), A.CANCEL, "late", None),
+]
+
+
+@pytest.mark.parametrize(("actor", "status", "starts_in", "action", "reason", "expected"), CASES)
+def test_precedence(
+    actor: Actor,
+    status: BookingStatus,
+    starts_in: timedelta,
+    action: BookingAction,
+    reason: str | None,
+    expected: type[errors.SalonbookError] | None,
+) -> None:
+    facts = booking(status, starts_in=starts_in)
+    if expected is None:
+        assert (
+            decide(
+                actor=actor, booking=facts, action=action, reason=reason, now=NOW, windows=Windows()
+            ).target
+            is not status
+        )
+        return
+    with pytest.raises(expected) as raised:
+        decide(actor=actor, booking=facts, action=action, reason=reason, now=NOW, windows=Windows())
+    assert type(raised.value) is expected
+
+
+def test_undo_start_window_is_a_setting() -> None:
+    stylist = Actor(STYLIST, Role.STYLIST)
+    facts = booking(S.IN_PROGRESS, starts_in=timedelta(0), changed_ago=timedelta(minutes=7))
+    with pytest.raises(errors.UndoWindowExpired):
+        decide(
+            actor=stylist,
+            booking=facts,
+            action=A.UNDO_START,
+            reason=None,
+            now=NOW,
+            windows=Windows(),
+        )
+    change = decide(
+        actor=stylist,
+        booking=facts,
+        action=A.UNDO_START,
+        reason=None,
+        now=NOW,
+        windows=Windows(undo_start=timedelta(minutes=10)),
+    )
+    assert change.target is S.CONFIRMED
+
+
+def test_reason_is_trimmed_and_dropped_where_the_row_takes_none() -> None:
+    admin = Actor(uuid.uuid4(), Role.ADMIN)
+    cancel = decide(
+        actor=admin,
+        booking=booking(S.CONFIRMED, starts_in=timedelta(days=2)),
+        action=A.CANCEL,
+        reason="  flood  ",
+        now=NOW,
+        windows=Windows(),
+    )
+    assert cancel.reason == "flood"
+    start = decide(
+        actor=admin,
+        booking=booking(S.CONFIRMED, starts_in=timedelta(0)),
+        action=A.START,
+        reason="ignored",
+        now=NOW,
+        windows=Windows(),
+    )
+    assert start.reason is None
+
+
+@pytest.mark.parametrize(
+    ("actor_role", "status", "starts_in", "expected"),
+    [
+        (Role.SYSTEM, S.PENDING, timedelta(days=3), Refund(RefundPolicy.NOT_CHARGED, 0)),
+        (Role.CUSTOMER, S.CONFIRMED, timedelta(hours=24), Refund(RefundPolicy.FULL_REFUND, 10_000)),
+        (
+            Role.CUSTOMER,
+            S.CONFIRMED,
+            timedelta(hours=23, minutes=59),
+            Refund(RefundPolicy.LATE_CANCELLATION, 5_000),
+        ),
+        (Role.STYLIST, S.CONFIRMED, timedelta(hours=1), Refund(RefundPolicy.FULL_REFUND, 10_000)),
+        (
+            Role.ADMIN,
+            S.IN_PROGRESS,
+            -timedelta(minutes=5),
+            Refund(RefundPolicy.FULL_REFUND, 10_000),
+        ),
+    ],
+)
+def test_refund_recorded_with_the_cancellation(
+    actor_role: Role, status: BookingStatus, starts_in: timedelta, expected: Refund
+) -> None:
+    person = {Role.CUSTOMER: CUSTOMER, Role.STYLIST: STYLIST}.get(actor_role, uuid.uuid4())
+    change = decide(
+        actor=Actor(person, actor_role),
+        booking=booking(status, starts_in=starts_in),
+        action=A.CANCEL,
+        reason="r",
+        now=NOW,
+        windows=Windows(),
+    )
+    assert change.refund == expected
+
+
+def test_late_cancellation_percentage_is_a_setting() -> None:
+    change = decide(
+        actor=Actor(CUSTOMER, Role.CUSTOMER),
+        booking=booking(S.CONFIRMED, starts_in=timedelta(hours=2)),
+        action=A.CANCEL,
+        reason="r",
+        now=NOW,
+        windows=Windows(late_cancellation_refund_percent=25),
+    )
+    assert change.refund == Refund(RefundPolicy.LATE_CANCELLATION, 2_500)
+
+
+def test_no_show_refunds_nothing() -> None:
+    change = decide(
+        actor=Actor(STYLIST, Role.STYLIST),
+        booking=booking(S.CONFIRMED, starts_in=-timedelta(minutes=1)),
+        action=A.MARK_NO_SHOW,
+        reason=None,
+        now=NOW,
+        windows=Windows(),
+    )
+    assert change.refund == Refund(RefundPolicy.NO_REFUND, 0)

@@ -1,0 +1,59 @@
+"""Settings: read from the environment; production refuses to start without real secrets."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from salonbook.config import DEVELOPMENT_JWT_SECRET, Environment, Settings
+
+REAL = "x" * 40
+
+
+def test_development_has_working_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SALONBOOK_JWT_SECRET", raising=False)
+    settings = Settings()
+    assert settings.env is Environment.DEVELOPMENT
+    assert settings.effective_jwt_secret == DEVELOPMENT_JWT_SECRET
+
+
+@pytest.mark.parametrize(
+    ("jwt_secret", "webhook_secret", "refused"),
+    [
+        (None, REAL, "SALONBOOK_JWT_SECRET"),
+        ("changeme", REAL, "SALONBOOK_JWT_SECRET"),
+        (DEVELOPMENT_JWT_SECRET, REAL, "SALONBOOK_JWT_SECRET"),
+        ("short-but-not-placeholder", REAL, "SALONBOOK_JWT_SECRET"),
+        (REAL, None, "SALONBOOK_PAYMENT_WEBHOOK_SECRET"),
+        (REAL, "secret", "SALONBOOK_PAYMENT_WEBHOOK_SECRET"),
+    ],
+)
+def test_production_refuses_missing_or_placeholder_secrets(
+    monkeypatch: pytest.MonkeyPatch,
+    jwt_secret: str | None,
+    webhook_secret: str | None,
+    refused: str,
+) -> None:
+    monkeypatch.setenv("SALONBOOK_ENV", "production")
+    for name, value in (
+        ("SALONBOOK_JWT_SECRET", jwt_secret),
+        ("SALONBOOK_PAYMENT_WEBHOOK_SECRET", webhook_secret),
+    ):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=refused):
+        Settings()
+
+
+def test_production_starts_with_real_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SALONBOOK_ENV", "production")
+    monkeypatch.setenv("SALONBOOK_JWT_SECRET", REAL)
+    monkeypatch.setenv("SALONBOOK_PAYMENT_WEBHOOK_SECRET", REAL)
+    assert Settings().effective_jwt_secret == REAL
+
+
+def test_trusted_proxies_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SALONBOOK_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16,")
+    assert Settings().trusted_proxies == ("10.0.0.1", "192.168.0.0/16")
