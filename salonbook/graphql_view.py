@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import orjson
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -15,11 +15,21 @@ from salonbook.auth.principal import Authenticator
 from salonbook.auth.tokens import InvalidToken
 from salonbook.resolvers.deps import Caller, Deps
 from salonbook.schema.context import RequestContext
+from salonbook.schema.shaping import shape_error
 
 
 def unauthenticated(reason: str) -> JSONResponse:
     body = {"errors": [{"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}]}
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+
+def unexpected(error: Exception) -> JSONResponse:
+    """A failure before the operation ran, shaped like any other top-level error."""
+    shaped = shape_error(GraphQLError(str(error), original_error=error))
+    extensions = shaped.extensions or {}
+    body = {"errors": [{"message": shaped.message, "extensions": extensions}]}
+    status = 503 if extensions.get("code") == "SERVICE_UNAVAILABLE" else 500
+    return JSONResponse(body, status_code=status)
 
 
 class Runtime:
@@ -47,6 +57,9 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
             except InvalidToken as error:
                 await unauthenticated(str(error))(scope, receive, send)
                 return
+            except Exception as error:  # e.g. the database is down while provisioning
+                await unexpected(error)(scope, receive, send)
+                return
             scope.setdefault("state", {})["caller"] = caller
         await super().__call__(scope, receive, send)
 
@@ -59,10 +72,4 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
         )
 
     def encode_json(self, data: object) -> str:
-        return _dumps(data)
-
-
-def _dumps(data: Any) -> str:
-    import orjson
-
-    return orjson.dumps(data).decode()
+        return orjson.dumps(data).decode()
