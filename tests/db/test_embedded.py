@@ -22,7 +22,8 @@ def _running(pid: int) -> bool:
 
 
 async def test_fresh_server_is_postgres_18_with_btree_gist_and_stops(tmp_path: Path) -> None:
-    db = await asyncio.to_thread(start_embedded, data_dir=tmp_path / "embedded", fresh=True)
+    data_dir = tmp_path / "embedded"
+    db = await asyncio.to_thread(start_embedded, data_dir=data_dir, fresh=True)
     try:
         server_processes = [db.pid, *(p.pid for p in psutil.Process(db.pid).children())]
         connection = await asyncpg.connect(db.dsn)
@@ -51,4 +52,5 @@ async def test_fresh_server_is_postgres_18_with_btree_gist_and_stops(tmp_path: P
     assert not _running(db.pid), "the postmaster outlived stop()"
     assert [pid for pid in server_processes if _running(pid)] == []
     assert not db.pgdata.exists(), "a fresh cluster is deleted on stop()"
+    assert not (data_dir / "pgdata").is_symlink()
     db.stop()  # idempotent
