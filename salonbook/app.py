@@ -9,7 +9,7 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from salonbook.auth.principal import Authenticator
 from salonbook.auth.tokens import TokenVerifier
@@ -23,6 +23,7 @@ from salonbook.domain.model import Windows
 from salonbook.graphql_view import Runtime, SalonbookGraphQL
 from salonbook.resolvers.deps import Deps
 from salonbook.schema.schema import schema
+from salonbook.subscriptions.wiring import realtime
 
 
 def windows_from(settings: Settings) -> Windows:
@@ -74,6 +75,9 @@ def create_app(
                 clock=clock,
                 trusted_proxies=settings.trusted_proxies,
             )
+            runtime.stream = await stack.enter_async_context(
+                realtime(settings, url=url, engine=engine, clock=clock, deps=runtime.deps)
+            )
             app.state.runtime = runtime
             if demo:
                 await load_demo(engine, now=clock.now())
@@ -97,6 +101,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
         ],
         lifespan=lifespan,
     )

@@ -63,6 +63,15 @@ class Settings(BaseSettings):
         default=15, validation_alias="SALONBOOK_PAYMENT_TIMEOUT_MINUTES"
     )
     idempotency_key_hours: int = Field(default=24, validation_alias="SALONBOOK_IDEMPOTENCY_HOURS")
+    realtime_poll_seconds: float = Field(
+        default=5.0, validation_alias="SALONBOOK_REALTIME_POLL_SECONDS"
+    )
+    outbox_retention_hours: int = Field(
+        default=72, validation_alias="SALONBOOK_OUTBOX_RETENTION_HOURS"
+    )
+    subscriber_queue_size: int = Field(
+        default=256, validation_alias="SALONBOOK_SUBSCRIBER_QUEUE_SIZE"
+    )
     db_pool_size: int = Field(default=10, validation_alias="SALONBOOK_DB_POOL_SIZE")
     statement_timeout_ms: int = Field(
         default=5000, validation_alias="SALONBOOK_STATEMENT_TIMEOUT_MS"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from datetime import UTC, datetime, timedelta
+
 import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -9,6 +13,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.schema import BaseSchema
 
 from salonbook.auth.principal import Authenticator
@@ -16,11 +22,25 @@ from salonbook.auth.tokens import InvalidToken
 from salonbook.resolvers.deps import Caller, Deps
 from salonbook.schema.context import RequestContext
 from salonbook.schema.shaping import shape_error
+from salonbook.subscriptions.delivery import StreamParts
 
 
 def unauthenticated(reason: str) -> JSONResponse:
     body = {"errors": [{"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}]}
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+
+def peer_address(websocket: WebSocket, authenticator: Authenticator) -> str | None:
+    return authenticator.client_address(
+        peer=websocket.client.host if websocket.client else None,
+        forwarded_for=",".join(websocket.headers.getlist("x-forwarded-for")) or None,
+    )
+
+
+async def _close_at_expiry(websocket: WebSocket, delay: float) -> None:
+    await asyncio.sleep(max(0.0, delay))
+    with contextlib.suppress(RuntimeError, OSError):
+        await websocket.close(code=4403, reason="token expired")
 
 
 def unexpected(error: Exception) -> JSONResponse:
@@ -37,11 +57,20 @@ class Runtime:
 
     deps: Deps
     authenticator: Authenticator
+    stream: StreamParts | None = None
 
 
 class SalonbookGraphQL(GraphQL[RequestContext, None]):
     def __init__(self, schema: BaseSchema, *, runtime: Runtime) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            # the legacy subscriptions-transport-ws protocol is not offered
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            keep_alive=True,
+            keep_alive_interval=15,
+            connection_init_wait_timeout=timedelta(seconds=10),
+        )
         self.runtime = runtime
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -61,15 +90,48 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
                 await unexpected(error)(scope, receive, send)
                 return
             scope.setdefault("state", {})["caller"] = caller
-        await super().__call__(scope, receive, send)
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            expiry = scope.get("state", {}).get("token_expiry")
+            if expiry is not None:
+                expiry.cancel()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
         caller: Caller = getattr(request.state, "caller", Caller(actor=None))
         return RequestContext(
-            deps=self.runtime.deps, caller=caller, request=request, response=response
+            deps=self.runtime.deps,
+            caller=caller,
+            request=request,
+            response=response,
+            stream=self.runtime.stream,
         )
+
+    async def on_ws_connect(self, context: RequestContext) -> None:
+        """Authenticate a websocket from its connection_init payload; a bad token closes it
+        with 4403, and so does the token's expiry later on."""
+        params = context.connection_params or {}
+        authorization = params.get("Authorization") or params.get("authorization")
+        websocket: WebSocket = context.request
+        authenticator = self.runtime.authenticator
+        try:
+            claims = authenticator.claims(authorization if isinstance(authorization, str) else "")
+        except InvalidToken:
+            raise ConnectionRejectionError from None
+        context.caller = Caller(
+            actor=await authenticator.actor(claims),
+            ip_address=peer_address(websocket, authenticator),
+            user_agent=websocket.headers.get("user-agent"),
+        )
+        if claims is not None:
+            delay = (claims.expires_at - datetime.now(UTC)).total_seconds()
+            websocket.scope.setdefault("state", {})["token_expiry"] = asyncio.create_task(
+                _close_at_expiry(websocket, delay)
+            )
 
     def encode_json(self, data: object) -> str:
         return orjson.dumps(data).decode()

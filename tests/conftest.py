@@ -113,3 +113,12 @@ def api(http: httpx.AsyncClient, settings: Settings) -> Api:
 @pytest.fixture
 def factory(engine: AsyncEngine, clock: SettableClock, api: Api) -> Factory:
     return Factory(engine=engine, clock=clock, api=api)
+
+
+@pytest.fixture(scope="session")
+async def live(app: Starlette) -> AsyncIterator[str]:
+    """The session's app on a real port (host:port), for websocket clients."""
+    from tests.support.live import serve
+
+    async with serve(app) as base:
+        yield base

@@ -66,10 +66,13 @@ class Authenticator:
     ) -> Caller:
         """Raises InvalidToken for a bad, expired or malformed token."""
         actor = await self.actor(self.claims(authorization))
-        ip = client_ip(
+        ip = self.client_address(peer=peer, forwarded_for=forwarded_for)
+        return Caller(actor=actor, ip_address=ip, user_agent=user_agent)
+
+    def client_address(self, *, peer: str | None, forwarded_for: str | None) -> str | None:
+        return client_ip(
             peer=peer, forwarded_for=forwarded_for, trusted_proxies=self._trusted_proxies
         )
-        return Caller(actor=actor, ip_address=ip, user_agent=user_agent)
 
     async def _provision(self, claims: Claims) -> None:
         async with unit_of_work(self._engine) as connection:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -11,6 +12,8 @@ from salonbook.domain.clock import Clock
 from salonbook.domain.errors import Unauthenticated
 from salonbook.domain.model import Actor, Windows
 
+Announcer = Callable[[], Awaitable[None]]
+
 
 @dataclass(frozen=True, slots=True)
 class Deps:
@@ -18,6 +21,12 @@ class Deps:
     clock: Clock
     windows: Windows
     idempotency_ttl: timedelta = timedelta(hours=24)
+    announcers: list[Announcer] = field(default_factory=list)
+    """Called after a change commits (the Redis broadcast needs telling; LISTEN does not)."""
+
+    async def announce(self) -> None:
+        for announcer in self.announcers:
+            await announcer()
 
 
 @dataclass(frozen=True, slots=True)

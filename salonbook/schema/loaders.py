@@ -10,7 +10,8 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
-from salonbook.db import history, people, services
+from salonbook.db import bookings, history, people, services
+from salonbook.db.bookings import Booking
 from salonbook.db.history import StatusChangeRecord
 from salonbook.db.people import Person
 from salonbook.db.services import Service
@@ -36,12 +37,14 @@ def _loader(
 @dataclass
 class Loaders:
     engine: AsyncEngine
+    booking: DataLoader[UUID, Booking | None] = field(init=False)
     person: DataLoader[UUID, Person | None] = field(init=False)
     service: DataLoader[UUID, Service | None] = field(init=False)
     status_history: DataLoader[UUID, list[StatusChangeRecord] | None] = field(init=False)
     status_change: DataLoader[int, StatusChangeRecord | None] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.booking = _loader(self.engine, lambda c, ids: bookings.load_many(c, ids=ids))
         self.person = _loader(self.engine, lambda c, ids: people.load_many(c, ids=ids))
         self.service = _loader(self.engine, lambda c, ids: services.load_many(c, ids=ids))
         self.status_history = _loader(

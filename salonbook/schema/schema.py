@@ -13,6 +13,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from salonbook.schema.events import Subscription
 from salonbook.schema.mutation import Mutation
 from salonbook.schema.query import Query
 from salonbook.schema.shaping import ErrorShaping
@@ -49,6 +50,7 @@ def build_schema() -> Schema:
     return SalonbookSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[ErrorShaping, TokenLimit, DepthLimit, AliasLimit, ParserCache, ValidationCache],
     )
 

@@ -17,6 +17,7 @@ from salonbook.domain.refunds import RefundPolicy
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
 from salonbook.schema.context import Info
+from salonbook.schema.loaders import Loaders
 
 
 @strawberry.type(name="Person")
@@ -139,6 +140,11 @@ class AvailableActionType:
 class BookingType:
     record: strawberry.Private[BookingRecord]
     viewer: strawberry.Private[Actor]
+    shared: strawberry.Private[Loaders | None] = None
+    """Loaders shared by every subscriber of an event; a query uses its request's own."""
+
+    def _loaders(self, info: Info) -> Loaders:
+        return self.shared or info.context.loaders
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -158,17 +164,17 @@ class BookingType:
 
     @strawberry.field
     async def service(self, info: Info) -> ServiceType:
-        found = await info.context.loaders.service.load(self.record.service_id)
+        found = await self._loaders(info).service.load(self.record.service_id)
         assert found is not None, "bookings reference services by foreign key"
         return ServiceType(record=found)
 
     @strawberry.field
     async def customer(self, info: Info) -> PersonType:
-        return await _person(info, self.record.facts.customer_id)
+        return await _person(self._loaders(info), self.record.facts.customer_id)
 
     @strawberry.field
     async def stylist(self, info: Info) -> PersonType:
-        return await _person(info, self.record.facts.stylist_id)
+        return await _person(self._loaders(info), self.record.facts.stylist_id)
 
     @strawberry.field
     def price_cents(self) -> int:
@@ -204,7 +210,7 @@ class BookingType:
 
     @strawberry.field(description="Status changes, oldest first.")
     async def status_history(self, info: Info) -> list[BookingStatusChange]:
-        found = await info.context.loaders.status_history.load(self.record.id) or []
+        found = await self._loaders(info).status_history.load(self.record.id) or []
         return [BookingStatusChange(record=change, viewer=self.viewer) for change in found]
 
     @strawberry.field(description="What this viewer may do now.")
@@ -236,7 +242,7 @@ class BookingType:
         )
 
 
-async def _person(info: Info, person_id: UUID) -> PersonType:
-    found = await info.context.loaders.person.load(person_id)
+async def _person(loaders: Loaders, person_id: UUID) -> PersonType:
+    found = await loaders.person.load(person_id)
     assert found is not None, "bookings reference people by foreign key"
     return PersonType(record=found)

@@ -1,0 +1,120 @@
+"""Reading the outbox by snapshot windows: every committed row falls in exactly one window,
+whatever the order of ids and commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from salonbook.db.events import EventKind
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A PostgreSQL `pg_snapshot` (`xmin:xmax:xip,...`), with visibility computed in Python."""
+
+    xmin: int
+    xmax: int
+    xip: frozenset[int]
+
+    @classmethod
+    def parse(cls, text: str) -> Snapshot:
+        xmin, xmax, xip = text.split(":")
+        in_progress = frozenset(int(x) for x in xip.split(",") if x)
+        snapshot = cls(int(xmin), int(xmax), in_progress)
+        if snapshot.xmin > snapshot.xmax or any(
+            not snapshot.xmin <= x < snapshot.xmax for x in in_progress
+        ):
+            raise ValueError("not a snapshot")
+        return snapshot
+
+    def __str__(self) -> str:
+        return f"{self.xmin}:{self.xmax}:{','.join(str(x) for x in sorted(self.xip))}"
+
+    def sees(self, xid: int) -> bool:
+        """pg_visible_in_snapshot: the transaction had committed when the snapshot was taken."""
+        return xid < self.xmin or (xid < self.xmax and xid not in self.xip)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEvent:
+    id: int
+    xid: int
+    booking_id: UUID
+    stylist_id: UUID
+    customer_id: UUID
+    kind: EventKind
+    status_change_id: int | None
+    note_id: UUID | None
+    occurred_at: datetime
+
+
+_COLUMNS = (
+    "e.id, e.xid::text::bigint AS xid, e.booking_id, e.stylist_id, e.customer_id, e.kind,"
+    " e.status_change_id, e.note_id, e.occurred_at"
+)
+
+# One statement, so the rows are exactly those visible in the snapshot it reports.
+_WINDOW = text(
+    f"""
+    WITH p AS (
+        SELECT pg_current_snapshot() AS now,
+               CAST(CAST(:before AS text) AS pg_snapshot) AS before,
+               CAST(CAST(:window AS text) AS pg_snapshot) AS win
+    )
+    SELECT p.now::text AS snap, {_COLUMNS}
+    FROM p
+    LEFT JOIN booking_events e
+      ON e.xid >= pg_snapshot_xmin(p.before)
+     AND NOT pg_visible_in_snapshot(e.xid, p.before)
+     AND NOT (pg_visible_in_snapshot(e.xid, p.win) AND e.id <= :last_id)
+    ORDER BY pg_visible_in_snapshot(e.xid, p.win) DESC, e.id
+    """
+)
+
+_NOW = text("SELECT pg_current_snapshot()::text")
+
+
+def _event(row: Row[Any]) -> OutboxEvent:
+    return OutboxEvent(
+        id=row.id,
+        xid=row.xid,
+        booking_id=row.booking_id,
+        stylist_id=row.stylist_id,
+        customer_id=row.customer_id,
+        kind=EventKind(row.kind),
+        status_change_id=row.status_change_id,
+        note_id=row.note_id,
+        occurred_at=row.occurred_at,
+    )
+
+
+async def current_snapshot(engine: AsyncEngine) -> Snapshot:
+    async with engine.connect() as connection:
+        return Snapshot.parse(str((await connection.execute(_NOW)).scalar_one()))
+
+
+async def read_after(
+    connection: AsyncConnection, *, before: Snapshot, window: Snapshot, last_id: int
+) -> tuple[Snapshot, list[OutboxEvent]]:
+    """The rows committed after the cursor (before, window, last_id), up to a fresh snapshot;
+    the rows of the cursor's own window come first."""
+    rows = (
+        await connection.execute(
+            _WINDOW, {"before": str(before), "window": str(window), "last_id": last_id}
+        )
+    ).all()
+    snapshot = Snapshot.parse(rows[0].snap)
+    return snapshot, [_event(row) for row in rows if row.id is not None]
+
+
+async def read_window(
+    connection: AsyncConnection, *, before: Snapshot
+) -> tuple[Snapshot, list[OutboxEvent]]:
+    """The rows committed after `before`, up to a fresh snapshot, in id order."""
+    return await read_after(connection, before=before, window=before, last_id=0)

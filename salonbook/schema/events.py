@@ -1,0 +1,109 @@
+"""The realtime wire format: BookingEvent, and the bookingEvents subscription."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import AsyncGenerator
+from datetime import datetime
+
+import strawberry
+
+from salonbook.domain.errors import NotFound
+from salonbook.domain.model import Actor
+from salonbook.schema.context import Info
+from salonbook.schema.inputs import parse_id
+from salonbook.schema.types import BookingStatusChange, BookingType
+from salonbook.subscriptions.cursor import EventCursor
+from salonbook.subscriptions.delivery import Resync, booking_events
+from salonbook.subscriptions.feed import Delivery
+
+
+@strawberry.enum
+class BookingEventKind(enum.Enum):
+    CREATED = "CREATED"
+    STATUS_CHANGED = "STATUS_CHANGED"
+    RESCHEDULED = "RESCHEDULED"
+    NOTE_ADDED = "NOTE_ADDED"
+    DELETED = "DELETED"
+    RESYNC_REQUIRED = "RESYNC_REQUIRED"
+
+
+@strawberry.input
+class BookingEventFilter:
+    booking_id: strawberry.ID | None = None
+    stylist_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class BookingEvent:
+    item: strawberry.Private[Delivery | Resync]
+    viewer: strawberry.Private[Actor]
+
+    @strawberry.field(description="Pass as `after` to resume right after this event.")
+    def cursor(self) -> str:
+        return self.item.cursor.encode()
+
+    @strawberry.field
+    def kind(self) -> BookingEventKind:
+        if isinstance(self.item, Resync):
+            return BookingEventKind.RESYNC_REQUIRED
+        return BookingEventKind(self.item.event.kind.value)
+
+    @strawberry.field
+    def occurred_at(self) -> datetime:
+        if isinstance(self.item, Resync):
+            return self.item.occurred_at
+        return self.item.event.occurred_at
+
+    @strawberry.field(description="Null for RESYNC_REQUIRED.")
+    def booking_id(self) -> strawberry.ID | None:
+        if isinstance(self.item, Resync):
+            return None
+        return strawberry.ID(str(self.item.event.booking_id))
+
+    @strawberry.field(description="The booking as it is now; null once deleted.")
+    async def booking(self) -> BookingType | None:
+        if isinstance(self.item, Resync):
+            return None
+        loaders = self.item.loaders
+        record = await loaders.booking.load(self.item.event.booking_id)
+        if record is None:
+            return None
+        return BookingType(record=record, viewer=self.viewer, shared=loaders)
+
+    @strawberry.field
+    async def status_change(self) -> BookingStatusChange | None:
+        if isinstance(self.item, Resync) or self.item.event.status_change_id is None:
+            return None
+        change = await self.item.loaders.status_change.load(self.item.event.status_change_id)
+        return BookingStatusChange(record=change, viewer=self.viewer) if change else None
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Events of the bookings the subscriber may see, in commit order. `after` "
+        "replays what was missed, then goes live."
+    )
+    async def booking_events(
+        self,
+        info: Info,
+        filter: BookingEventFilter | None = None,
+        after: str | None = None,
+    ) -> AsyncGenerator[BookingEvent, None]:
+        ctx = info.context
+        viewer = ctx.caller.require_actor()
+        stream = ctx.stream
+        if stream is None:
+            raise NotFound("realtime events are not available on this server")
+        cursor = EventCursor.decode(after) if after else None
+        where = filter or BookingEventFilter()
+        items = booking_events(
+            stream,
+            viewer=viewer,
+            booking_id=parse_id(where.booking_id, field="bookingId") if where.booking_id else None,
+            stylist_id=parse_id(where.stylist_id, field="stylistId") if where.stylist_id else None,
+            after=cursor,
+        )
+        async for item in items:
+            yield BookingEvent(item=item, viewer=viewer)

@@ -1,0 +1,1 @@
+"""Realtime: the LISTEN backend, the outbox tailer, cursors and the subscription generators."""

@@ -1,0 +1,95 @@
+"""The bookingEvents stream of one subscriber: replay from its cursor, then live, with no gap
+and no duplicate at the seam; RESYNC_REQUIRED when a gap cannot be ruled out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from salonbook.db import bookings, outbox
+from salonbook.domain.clock import Clock
+from salonbook.domain.errors import NotFound
+from salonbook.domain.model import Actor, can_view
+from salonbook.schema.loaders import Loaders
+from salonbook.subscriptions.cursor import EventCursor
+from salonbook.subscriptions.feed import Delivery, Feed
+from salonbook.subscriptions.tailer import Tailer
+
+
+@dataclass(frozen=True, slots=True)
+class Resync:
+    """A gap cannot be ruled out: refetch, then carry on from `cursor`."""
+
+    cursor: EventCursor
+    occurred_at: datetime
+
+
+Item = Delivery | Resync
+
+
+@dataclass(frozen=True, slots=True)
+class StreamParts:
+    engine: AsyncEngine
+    tailer: Tailer
+    clock: Clock
+    retention: timedelta
+    capacity: int = 256
+
+
+async def booking_events(
+    parts: StreamParts,
+    *,
+    viewer: Actor,
+    booking_id: UUID | None,
+    stylist_id: UUID | None,
+    after: EventCursor | None,
+) -> AsyncIterator[Item]:
+    if booking_id is not None:
+        async with parts.engine.connect() as connection:  # short-lived: not held across yields
+            found = await bookings.load(connection, booking_id=booking_id)
+        if found is None or not can_view(viewer, found.facts):
+            raise NotFound("booking not found")
+    feed = Feed(viewer, booking_id, stylist_id, capacity=parts.capacity)
+    parts.tailer.register(feed)  # first, so nothing committed from now on is missed
+    try:
+        if after is not None:
+            async for item in _replay(parts, feed, after):
+                yield item
+        while True:
+            delivery = await feed.queue.get()
+            if feed.overflowed:
+                feed.overflowed = False
+                yield Resync(parts.tailer.here(), parts.clock.now())
+                continue
+            if feed.seen_up_to is not None and feed.seen_up_to.sees(delivery.event.xid):
+                continue  # already replayed
+            yield delivery
+    finally:
+        parts.tailer.unregister(feed)
+
+
+async def _replay(parts: StreamParts, feed: Feed, after: EventCursor) -> AsyncIterator[Item]:
+    now = parts.clock.now()
+    if after.issued_at < now - parts.retention:  # the outbox may have been purged since
+        fresh = await outbox.current_snapshot(parts.engine)
+        feed.seen_up_to = fresh
+        yield Resync(EventCursor(fresh, fresh, 0, now), now)
+        return
+    async with parts.engine.connect() as connection:
+        fresh, events = await outbox.read_after(
+            connection, before=after.before, window=after.window, last_id=after.last_id
+        )
+    feed.seen_up_to = fresh
+    loaders = Loaders(parts.engine)
+    for event in events:
+        if not feed.wants(event):
+            continue
+        if after.window.sees(event.xid):
+            cursor = EventCursor(after.before, after.window, event.id, now)
+        else:
+            cursor = EventCursor(after.window, fresh, event.id, now)
+        yield Delivery(event, cursor, loaders)

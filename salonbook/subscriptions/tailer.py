@@ -1,0 +1,111 @@
+"""The outbox tailer: one per server process. Notifications only wake it; it reads the outbox
+window since its last snapshot and fans each event out in memory to the feeds that want it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from broadcaster import Broadcast
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from salonbook.db import outbox
+from salonbook.db.guards import EVENTS_CHANNEL
+from salonbook.db.outbox import Snapshot
+from salonbook.domain.clock import Clock
+from salonbook.schema.loaders import Loaders
+from salonbook.subscriptions.cursor import EventCursor
+from salonbook.subscriptions.feed import Delivery, Feed
+
+log = logging.getLogger("salonbook.tailer")
+
+
+class Tailer:
+    def __init__(
+        self,
+        *,
+        engine: AsyncEngine,
+        broadcast: Broadcast,
+        clock: Clock,
+        poll_interval: float = 5.0,
+    ) -> None:
+        self._engine = engine
+        self._broadcast = broadcast
+        self._clock = clock
+        self._poll_interval = poll_interval
+        self._feeds: set[Feed] = set()
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._subscribed = asyncio.Event()
+        self.position: Snapshot | None = None
+        self.windows_read = 0
+
+    async def start(self) -> None:
+        self.position = await outbox.current_snapshot(self._engine)
+        self._tasks = [
+            asyncio.create_task(self._listen(), name="salonbook-wakeups"),
+            asyncio.create_task(self._run(), name="salonbook-tailer"),
+        ]
+        await asyncio.wait_for(self._subscribed.wait(), timeout=30)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def register(self, feed: Feed) -> None:
+        self._feeds.add(feed)
+
+    def unregister(self, feed: Feed) -> None:
+        self._feeds.discard(feed)
+
+    @property
+    def feed_count(self) -> int:
+        return len(self._feeds)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def here(self) -> EventCursor:
+        """A cursor for 'now': everything the tailer has read so far."""
+        assert self.position is not None
+        return EventCursor(self.position, self.position, 0, self._clock.now())
+
+    async def _listen(self) -> None:
+        # One subscription for the whole process, taken once at start: broadcaster's
+        # first-subscriber bookkeeping is never raced by concurrent GraphQL subscriptions.
+        async with self._broadcast.subscribe(EVENTS_CHANNEL) as subscriber:
+            self._subscribed.set()
+            async for _ in subscriber:  # type: ignore[union-attr]
+                self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+            self._wake.clear()  # a burst of notifications costs one read
+            try:
+                await self._advance()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("reading the outbox failed; retrying")
+                await asyncio.sleep(0.5)
+                self._wake.set()
+
+    async def _advance(self) -> None:
+        before = self.position
+        assert before is not None
+        async with self._engine.connect() as connection:
+            after, events = await outbox.read_window(connection, before=before)
+        self.windows_read += 1
+        if events:
+            loaders = Loaders(self._engine)
+            now = self._clock.now()
+            feeds = list(self._feeds)
+            for event in events:
+                delivery = Delivery(event, EventCursor(before, after, event.id, now), loaders)
+                for feed in feeds:
+                    feed.offer(delivery)
+        self.position = after

@@ -1,0 +1,66 @@
+"""Opening the realtime parts: a broadcaster Broadcast (our LISTEN backend by default, Redis on
+request) and the tailer that turns its wake-ups into outbox reads."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from broadcaster import Broadcast
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from salonbook.config import Settings
+from salonbook.db.guards import EVENTS_CHANNEL
+from salonbook.db.urls import plain_url
+from salonbook.domain.clock import Clock
+from salonbook.resolvers.deps import Deps
+from salonbook.subscriptions.delivery import StreamParts
+from salonbook.subscriptions.listener import PostgresListenBackend
+from salonbook.subscriptions.tailer import Tailer
+
+log = logging.getLogger("salonbook.realtime")
+
+
+def make_broadcast(settings: Settings, *, url: str) -> Broadcast:
+    if settings.broadcast_url and settings.broadcast_url.startswith(("redis://", "rediss://")):
+        return Broadcast(settings.broadcast_url)
+    return Broadcast(backend=PostgresListenBackend(plain_url(url)))
+
+
+@contextlib.asynccontextmanager
+async def realtime(
+    settings: Settings, *, url: str, engine: AsyncEngine, clock: Clock, deps: Deps
+) -> AsyncIterator[StreamParts]:
+    broadcast = make_broadcast(settings, url=url)
+    redis = settings.broadcast_url is not None and settings.broadcast_url.startswith("redis")
+    await broadcast.connect()
+    tailer = Tailer(
+        engine=engine,
+        broadcast=broadcast,
+        clock=clock,
+        poll_interval=settings.realtime_poll_seconds,
+    )
+    try:
+        await tailer.start()
+        if redis:
+            # Redis hears nothing from PostgreSQL: each committed change is announced there
+            # by the process that made it; the periodic outbox read covers a lost announcement.
+            async def announce() -> None:
+                try:
+                    await broadcast.publish(EVENTS_CHANNEL, "committed")
+                except Exception:
+                    log.warning("could not announce a change on redis", exc_info=True)
+
+            deps.announcers.append(announce)
+        yield StreamParts(
+            engine=engine,
+            tailer=tailer,
+            clock=clock,
+            retention=timedelta(hours=settings.outbox_retention_hours),
+            capacity=settings.subscriber_queue_size,
+        )
+    finally:
+        await tailer.stop()
+        await broadcast.disconnect()

@@ -1,0 +1,62 @@
+"""A committed change reaches, over a real websocket, exactly the subscribers who may see it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from salonbook.domain.statuses import BookingStatus
+from tests.support.api import Api
+from tests.support.factory import Factory
+from tests.support.live import ws_client
+
+EVENTS = """
+subscription($filter: BookingEventFilter, $after: String) {
+  bookingEvents(filter: $filter, after: $after) {
+    cursor kind bookingId booking { id status version } statusChange { toStatus actorRole ipAddress }
+  }
+}
+"""
+START = """
+mutation($id: ID!) { transitionBooking(input: {bookingId: $id, action: START}) {
+  __typename ... on Error { code } } }
+"""
+
+
+async def test_a_change_reaches_the_stylist_customer_and_admin_only(
+    api: Api, factory: Factory, live: str
+) -> None:
+    party = await factory.party()
+    booking = await factory.booking(party, status=BookingStatus.CONFIRMED, starts_in=timedelta(0))
+    watchers = {
+        "stylist": party.stylist,
+        "customer": party.customer,
+        "admin": party.admin,
+        "other_stylist": party.other_stylist,
+        "other_customer": party.other_customer,
+    }
+    async with (
+        ws_client(live, token=factory.token(party.stylist)) as stylist,
+        ws_client(live, token=factory.token(party.customer)) as customer,
+        ws_client(live, token=factory.token(party.admin)) as admin,
+        ws_client(live, token=factory.token(party.other_stylist)) as other_stylist,
+        ws_client(live, token=factory.token(party.other_customer)) as other_customer,
+    ):
+        clients = dict(zip(watchers, (stylist, customer, admin, other_stylist, other_customer)))
+        admin_filter = {"filter": {"stylistId": str(party.stylist.id)}}
+        operations = {
+            name: await client.subscribe(EVENTS, admin_filter if name == "admin" else {})
+            for name, client in clients.items()
+        }
+        await api.gql(START, {"id": str(booking.id)}, token=factory.token(party.stylist))
+        for name in ("stylist", "customer", "admin"):
+            (event,) = await clients[name].events(operations[name], 1)
+            assert event["kind"] == "STATUS_CHANGED"
+            assert event["bookingId"] == str(booking.id)
+            assert event["booking"] == {"id": str(booking.id), "status": "IN_PROGRESS",
+                                        "version": booking.facts.version + 1}  # fmt: skip
+            expected_ip = "203.0.113.7" if name == "admin" else None
+            assert event["statusChange"] == {
+                "toStatus": "IN_PROGRESS", "actorRole": "STYLIST", "ipAddress": expected_ip
+            }
+        for name in ("other_stylist", "other_customer"):
+            await clients[name].silence(operations[name])
