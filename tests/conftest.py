@@ -88,7 +88,11 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(DATABASE_URL=database_url)  # type: ignore[call-arg]
+    # A long poll interval: realtime tests must prove delivery by notification and by the
+    # reconnect replay, not by the safety-net poll.
+    return Settings(  # type: ignore[call-arg]
+        DATABASE_URL=database_url, SALONBOOK_REALTIME_POLL_SECONDS=120
+    )
 
 
 @pytest.fixture(scope="session")

@@ -138,3 +138,14 @@ def append_only_triggers_sql(table: str) -> list[str]:
         f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
             FOR EACH STATEMENT EXECUTE FUNCTION refuse_change()""",
     ]
+
+
+def repeatable_sql() -> list[str]:
+    """Re-applied after every migration run (CREATE OR REPLACE), so the database's guard always
+    matches the domain's transition table: the table is never typed into a migration."""
+    return [
+        booking_guard_function_sql(),
+        APPEND_ONLY_FUNCTION_SQL,
+        NOTIFY_EVENT_FUNCTION_SQL,
+        CHANGE_STATUS_FUNCTION_SQL,
+    ]

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -38,7 +38,15 @@ class KeyTakenMeanwhile(Exception):
 async def stored_result(
     connection: AsyncConnection, *, use: KeyUse, now: datetime, ttl: timedelta
 ) -> dict[str, Any] | None:
-    """The first result for this key, None if the key is new (or expired)."""
+    """The first result for this key, None if the key is new (or expired).
+
+    Requests with one key take turns (a transaction-scoped advisory lock), so a replay that
+    arrives while the first request is still running waits for it and returns its result
+    instead of doing the work a second time."""
+    await connection.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+        {"key": f"{use.actor_id}:{use.key}"},
+    )
     row = (
         await connection.execute(
             select(keys.c.operation, keys.c.request_hash, keys.c.result).where(

@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import StreamExecutionResult
 
 from salonbook.domain.errors import SalonbookError
 
@@ -48,10 +49,18 @@ def shape_error(error: GraphQLError) -> GraphQLError:
     return GraphQLError(message=message, nodes=error.nodes, path=error.path, extensions=extensions)
 
 
+def _shape_result(result: object) -> None:
+    errors = getattr(result, "errors", None)
+    if result is not None and errors:
+        result.errors = [shape_error(e) for e in errors]  # type: ignore[attr-defined]
+
+
 class ErrorShaping(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        errors = getattr(result, "errors", None)
-        if result is not None and errors:
-            result.errors = [shape_error(e) for e in errors]
+        _shape_result(self.execution_context.result)
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        """Each result of a subscription (or of an operation over a websocket)."""
+        _shape_result(result)
+        yield None

@@ -19,6 +19,7 @@ from broadcaster import BroadcastBackend, Event
 log = logging.getLogger("salonbook.listener")
 
 RECONNECTED = "reconnected"
+LISTENER_NAME = "salonbook-listener"
 
 
 class PostgresListenBackend(BroadcastBackend):
@@ -81,7 +82,9 @@ class PostgresListenBackend(BroadcastBackend):
         while True:
             lost = asyncio.Event()
             try:
-                self._connection = await asyncpg.connect(self._dsn, timeout=5)
+                self._connection = await asyncpg.connect(
+                    self._dsn, timeout=5, server_settings={"application_name": LISTENER_NAME}
+                )
                 self._connection.add_termination_listener(lambda _, lost=lost: lost.set())
                 for channel in self._channels:
                     await self._connection.add_listener(channel, self._on_notify)

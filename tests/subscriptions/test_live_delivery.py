@@ -12,7 +12,8 @@ from tests.support.live import ws_client
 EVENTS = """
 subscription($filter: BookingEventFilter, $after: String) {
   bookingEvents(filter: $filter, after: $after) {
-    cursor kind bookingId booking { id status version } statusChange { toStatus actorRole ipAddress }
+    cursor kind bookingId booking { id status version }
+    statusChange { toStatus actorRole ipAddress }
   }
 }
 """
@@ -41,7 +42,8 @@ async def test_a_change_reaches_the_stylist_customer_and_admin_only(
         ws_client(live, token=factory.token(party.other_stylist)) as other_stylist,
         ws_client(live, token=factory.token(party.other_customer)) as other_customer,
     ):
-        clients = dict(zip(watchers, (stylist, customer, admin, other_stylist, other_customer)))
+        opened = (stylist, customer, admin, other_stylist, other_customer)
+        clients = dict(zip(watchers, opened, strict=True))
         admin_filter = {"filter": {"stylistId": str(party.stylist.id)}}
         operations = {
             name: await client.subscribe(EVENTS, admin_filter if name == "admin" else {})
@@ -52,11 +54,16 @@ async def test_a_change_reaches_the_stylist_customer_and_admin_only(
             (event,) = await clients[name].events(operations[name], 1)
             assert event["kind"] == "STATUS_CHANGED"
             assert event["bookingId"] == str(booking.id)
-            assert event["booking"] == {"id": str(booking.id), "status": "IN_PROGRESS",
-                                        "version": booking.facts.version + 1}  # fmt: skip
+            assert event["booking"] == {
+                "id": str(booking.id),
+                "status": "IN_PROGRESS",
+                "version": booking.facts.version + 1,
+            }
             expected_ip = "203.0.113.7" if name == "admin" else None
             assert event["statusChange"] == {
-                "toStatus": "IN_PROGRESS", "actorRole": "STYLIST", "ipAddress": expected_ip
+                "toStatus": "IN_PROGRESS",
+                "actorRole": "STYLIST",
+                "ipAddress": expected_ip,
             }
         for name in ("other_stylist", "other_customer"):
             await clients[name].silence(operations[name])

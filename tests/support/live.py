@@ -55,8 +55,11 @@ class WsClient:
     async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
         operation = str(next(self.ids))
         self.queues[operation] = asyncio.Queue()
-        message = {"id": operation, "type": "subscribe",
-                   "payload": {"query": query, "variables": variables or {}}}  # fmt: skip
+        message = {
+            "id": operation,
+            "type": "subscribe",
+            "payload": {"query": query, "variables": variables or {}},
+        }
         await self.connection.send(orjson.dumps(message).decode())
         return operation
 
@@ -118,9 +121,10 @@ async def ws_client(
 ) -> AsyncIterator[WsClient]:
     """Connect and initialise; raises Closed if the server refuses the connection."""
     async with connect(
-        f"ws://{base}/graphql", subprotocols=[PROTOCOL],  # type: ignore[list-item]
+        f"ws://{base}/graphql",
+        subprotocols=[PROTOCOL],  # type: ignore[list-item]
         additional_headers=headers,
-    ) as connection:  # fmt: skip
+    ) as connection:
         payload = {"Authorization": f"Bearer {token}"} if token else {}
         await connection.send(
             orjson.dumps({"type": "connection_init", "payload": payload}).decode()

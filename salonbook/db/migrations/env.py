@@ -9,6 +9,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from salonbook.db import guards
+
 MIGRATION_LOCK = 7_301_001  # pg_advisory_lock key: several servers may start at once
 
 
@@ -20,6 +22,8 @@ def _run(connection: Connection) -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+        for statement in guards.repeatable_sql():
+            connection.exec_driver_sql(statement)
         connection.commit()
     finally:
         connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
