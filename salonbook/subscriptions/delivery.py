@@ -3,7 +3,7 @@ and no duplicate at the seam; RESYNC_REQUIRED when a gap cannot be ruled out."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -47,7 +47,7 @@ async def booking_events(
     booking_id: UUID | None,
     stylist_id: UUID | None,
     after: EventCursor | None,
-) -> AsyncIterator[Item]:
+) -> AsyncGenerator[Item, None]:
     if booking_id is not None:
         async with parts.engine.connect() as connection:  # short-lived: not held across yields
             found = await bookings.load(connection, booking_id=booking_id)

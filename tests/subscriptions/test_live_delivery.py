@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from starlette.applications import Starlette
+
 from salonbook.domain.statuses import BookingStatus
+from tests.subscriptions.streams import caught_up, tailer, until_feeds
 from tests.support.api import Api
 from tests.support.factory import Factory
 from tests.support.live import ws_client
@@ -24,10 +27,12 @@ mutation($id: ID!) { transitionBooking(input: {bookingId: $id, action: START}) {
 
 
 async def test_a_change_reaches_the_stylist_customer_and_admin_only(
-    api: Api, factory: Factory, live: str
+    app: Starlette, api: Api, factory: Factory, live: str
 ) -> None:
     party = await factory.party()
     booking = await factory.booking(party, status=BookingStatus.CONFIRMED, starts_in=timedelta(0))
+    await caught_up(app)
+    feeds = tailer(app).feed_count
     watchers = {
         "stylist": party.stylist,
         "customer": party.customer,
@@ -49,6 +54,7 @@ async def test_a_change_reaches_the_stylist_customer_and_admin_only(
             name: await client.subscribe(EVENTS, admin_filter if name == "admin" else {})
             for name, client in clients.items()
         }
+        await until_feeds(app, feeds + len(clients))
         await api.gql(START, {"id": str(booking.id)}, token=factory.token(party.stylist))
         for name in ("stylist", "customer", "admin"):
             (event,) = await clients[name].events(operations[name], 1)

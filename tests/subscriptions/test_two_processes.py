@@ -1,0 +1,116 @@
+"""Two server processes on one database, as behind a load balancer: a change made through one
+reaches, exactly once, the subscribers held by the other — over PostgreSQL LISTEN/NOTIFY (the
+default) and over Redis (BROADCAST_URL=redis://...)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+import pytest
+
+from salonbook.db.services import Service
+from tests.conftest import BASE_TIME
+from tests.support.factory import Factory, Party
+from tests.support.live import ws_client
+from tests.support.processes import ServerProcess, server_environment, servers, until_seen
+
+BACKENDS = {"postgres": None, "redis": "redis://127.0.0.1:6379/0"}
+EVENTS = """
+subscription($filter: BookingEventFilter, $after: String) {
+  bookingEvents(filter: $filter, after: $after) {
+    cursor kind bookingId booking { id status version } statusChange { toStatus actorRole }
+  }
+}
+"""
+CREATE = """
+mutation($input: CreateBookingInput!) { createBooking(input: $input) {
+  __typename ... on CreateBookingSuccess { booking { id } } ... on Error { code message } } }
+"""
+CONFIRM = """
+mutation($id: ID!) { transitionBooking(input: {bookingId: $id, action: CONFIRM}) {
+  __typename ... on TransitionBookingSuccess { booking { status version } }
+  ... on Error { code message } } }
+"""
+
+
+@pytest.fixture(scope="module", params=sorted(BACKENDS))
+async def pair(
+    request: pytest.FixtureRequest, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[tuple[ServerProcess, ServerProcess]]:
+    """Processes A and B, started once per backend; their logs are in pytest's temp dir."""
+    backend: str = request.param
+    environment = server_environment(database_url=database_url, broadcast_url=BACKENDS[backend])
+    logs = tmp_path_factory.mktemp(f"servers-{backend}")
+    async with servers(("a", "b"), environment=environment, logs=logs) as (a, b):
+        yield a, b
+
+
+def booking_maker(
+    server: ServerProcess, party: Party, service: Service, factory: Factory
+) -> Callable[[int], Awaitable[str]]:
+    """Books the party's stylist through `server`, one free slot per attempt."""
+
+    async def create(attempt: int) -> str:
+        start = BASE_TIME + timedelta(days=30, hours=2 * attempt)  # the future on any clock
+        given = {"stylistId": str(party.stylist.id), "serviceId": str(service.id),
+                 "startTime": start.isoformat()}  # fmt: skip
+        body = await server.gql(CREATE, {"input": given}, token=factory.token(party.customer))
+        result = body["data"]["createBooking"]
+        assert result["__typename"] == "CreateBookingSuccess", body
+        booking_id: str = result["booking"]["id"]
+        return booking_id
+
+    return create
+
+
+async def test_a_booking_created_on_a_reaches_an_admin_on_b_who_follows_its_stylist(
+    pair: tuple[ServerProcess, ServerProcess], factory: Factory
+) -> None:
+    a, b = pair
+    party = await factory.party()
+    service = await factory.service()
+    async with ws_client(b.base, token=factory.token(party.admin)) as admin:
+        follows = await admin.subscribe(EVENTS, {"filter": {"stylistId": str(party.stylist.id)}})
+        event = await until_seen(
+            admin, follows, create=booking_maker(a, party, service, factory)
+        )
+        assert event["kind"] == "CREATED"
+        assert event["booking"] == {"id": event["bookingId"], "status": "PENDING", "version": 1}
+        await admin.silence(follows)  # once, not twice
+
+
+async def test_a_transition_on_a_reaches_subscribers_on_b_exactly_once(
+    pair: tuple[ServerProcess, ServerProcess], factory: Factory
+) -> None:
+    a, b = pair
+    party = await factory.party()
+    service = await factory.service()
+    async with (
+        ws_client(b.base, token=factory.token(party.admin)) as admin,
+        ws_client(b.base, token=factory.token(party.customer)) as customer,
+    ):
+        follows = await admin.subscribe(EVENTS, {"filter": {"stylistId": str(party.stylist.id)}})
+        created = await until_seen(
+            admin, follows, create=booking_maker(a, party, service, factory)
+        )
+        booking_id = created["bookingId"]
+        # Resuming from the creation's cursor, the customer's subscription misses nothing
+        # whenever B happens to start it, and replays nothing from before.
+        own = await customer.subscribe(
+            EVENTS, {"filter": {"bookingId": booking_id}, "after": created["cursor"]}
+        )
+        confirmed = await a.gql(CONFIRM, {"id": booking_id}, token=factory.token(party.system))
+        assert confirmed == {"data": {"transitionBooking": {
+            "__typename": "TransitionBookingSuccess",
+            "booking": {"status": "CONFIRMED", "version": 2},
+        }}}  # fmt: skip
+        for client, operation in ((customer, own), (admin, follows)):
+            (event,) = await client.events(operation, 1)
+            assert {key: value for key, value in event.items() if key != "cursor"} == {
+                "kind": "STATUS_CHANGED",
+                "bookingId": booking_id,
+                "booking": {"id": booking_id, "status": "CONFIRMED", "version": 2},
+                "statusChange": {"toStatus": "CONFIRMED", "actorRole": "SYSTEM"},
+            }
+        await customer.silence(own)
+        await admin.silence(follows)
