@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
+from salonbook.db import events
+from salonbook.db.events import EventKind
 from salonbook.domain.statuses import BookingStatus
-from tests.subscriptions.streams import caught_up, tailer, until_feeds
+from tests.subscriptions.streams import (
+    cancel,
+    cancel_committed,
+    caught_up,
+    confirmed_bookings,
+    tailer,
+    until_feeds,
+)
 from tests.support.api import Api
 from tests.support.factory import Factory
 from tests.support.live import ws_client
@@ -73,3 +83,46 @@ async def test_a_change_reaches_the_stylist_customer_and_admin_only(
             }
         for name in ("other_stylist", "other_customer"):
             await clients[name].silence(operations[name])
+
+
+async def test_a_rolled_back_change_reaches_no_one(
+    app: Starlette, engine: AsyncEngine, factory: Factory, live: str
+) -> None:
+    party = await factory.party()
+    kept, rolled_back = await confirmed_bookings(factory, party, 2)
+    await caught_up(app)
+    feeds = tailer(app).feed_count
+    async with ws_client(live, token=factory.token(party.admin)) as admin:
+        operation = await admin.subscribe(EVENTS, {"filter": {"stylistId": str(party.stylist.id)}})
+        await until_feeds(app, feeds + 1)
+        async with engine.connect() as connection:
+            transaction = await connection.begin()
+            await cancel(connection, party, rolled_back, factory)
+            await transaction.rollback()
+        await cancel_committed(engine, party, kept, factory)
+        (event,) = await admin.events(operation, 1)
+        assert event["bookingId"] == str(kept.id)
+        await admin.silence(operation)
+
+
+async def test_note_events_never_reach_customers(
+    app: Starlette, engine: AsyncEngine, factory: Factory, live: str
+) -> None:
+    party = await factory.party()
+    booking = await factory.booking(party, status=BookingStatus.CONFIRMED)
+    await caught_up(app)
+    feeds = tailer(app).feed_count
+    async with (
+        ws_client(live, token=factory.token(party.stylist)) as stylist,
+        ws_client(live, token=factory.token(party.customer)) as customer,
+    ):
+        stylist_op = await stylist.subscribe(EVENTS, {})
+        customer_op = await customer.subscribe(EVENTS, {})
+        await until_feeds(app, feeds + 2)
+        async with engine.begin() as connection:
+            await events.record(
+                connection, booking=booking.facts, kind=EventKind.NOTE_ADDED, at=factory.clock.now()
+            )
+        (event,) = await stylist.events(stylist_op, 1)
+        assert (event["kind"], event["bookingId"]) == ("NOTE_ADDED", str(booking.id))
+        await customer.silence(customer_op)

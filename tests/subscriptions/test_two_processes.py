@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
+
 import pytest
 
 from salonbook.db.services import Service
@@ -71,9 +72,7 @@ async def test_a_booking_created_on_a_reaches_an_admin_on_b_who_follows_its_styl
     service = await factory.service()
     async with ws_client(b.base, token=factory.token(party.admin)) as admin:
         follows = await admin.subscribe(EVENTS, {"filter": {"stylistId": str(party.stylist.id)}})
-        event = await until_seen(
-            admin, follows, create=booking_maker(a, party, service, factory)
-        )
+        event = await until_seen(admin, follows, create=booking_maker(a, party, service, factory))
         assert event["kind"] == "CREATED"
         assert event["booking"] == {"id": event["bookingId"], "status": "PENDING", "version": 1}
         await admin.silence(follows)  # once, not twice
@@ -90,9 +89,7 @@ async def test_a_transition_on_a_reaches_subscribers_on_b_exactly_once(
         ws_client(b.base, token=factory.token(party.customer)) as customer,
     ):
         follows = await admin.subscribe(EVENTS, {"filter": {"stylistId": str(party.stylist.id)}})
-        created = await until_seen(
-            admin, follows, create=booking_maker(a, party, service, factory)
-        )
+        created = await until_seen(admin, follows, create=booking_maker(a, party, service, factory))
         booking_id = created["bookingId"]
         # Resuming from the creation's cursor, the customer's subscription misses nothing
         # whenever B happens to start it, and replays nothing from before.
