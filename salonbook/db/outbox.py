@@ -4,7 +4,7 @@ whatever the order of ids and commits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -118,3 +118,17 @@ async def read_window(
 ) -> tuple[Snapshot, list[OutboxEvent]]:
     """The rows committed after `before`, up to a fresh snapshot, in id order."""
     return await read_after(connection, before=before, window=before, last_id=0)
+
+
+PURGE_MARGIN = timedelta(hours=1)
+"""Events are kept this much longer than cursors live, for transactions that committed late."""
+
+
+async def purge(engine: AsyncEngine, *, now: datetime, retention: timedelta) -> int:
+    """Delete events no cursor can still need; returns how many went."""
+    async with engine.begin() as connection:
+        result = await connection.execute(
+            text("DELETE FROM booking_events WHERE occurred_at < :cutoff"),
+            {"cutoff": now - retention - PURGE_MARGIN},
+        )
+    return int(result.rowcount)

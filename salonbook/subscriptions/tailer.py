@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
 from broadcaster import Broadcast
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -28,12 +29,16 @@ class Tailer:
         engine: AsyncEngine,
         broadcast: Broadcast,
         clock: Clock,
+        retention: timedelta,
         poll_interval: float = 5.0,
+        purge_interval: float = 3600.0,
     ) -> None:
         self._engine = engine
         self._broadcast = broadcast
         self._clock = clock
         self._poll_interval = poll_interval
+        self._retention = retention
+        self._purge_interval = purge_interval
         self._feeds: set[Feed] = set()
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -46,6 +51,7 @@ class Tailer:
         self._tasks = [
             asyncio.create_task(self._listen(), name="salonbook-wakeups"),
             asyncio.create_task(self._run(), name="salonbook-tailer"),
+            asyncio.create_task(self._purge(), name="salonbook-outbox-purge"),
         ]
         await asyncio.wait_for(self._subscribed.wait(), timeout=30)
 
@@ -93,6 +99,20 @@ class Tailer:
                 log.exception("reading the outbox failed; retrying")
                 await asyncio.sleep(0.5)
                 self._wake.set()
+
+    async def _purge(self) -> None:
+        while True:
+            try:
+                gone = await outbox.purge(
+                    self._engine, now=self._clock.now(), retention=self._retention
+                )
+                if gone:
+                    log.info("purged %d outbox events older than the retention", gone)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("purging the outbox failed", exc_info=True)
+            await asyncio.sleep(self._purge_interval)
 
     async def _advance(self) -> None:
         before = self.position

@@ -40,6 +40,7 @@ async def realtime(
         engine=engine,
         broadcast=broadcast,
         clock=clock,
+        retention=timedelta(hours=settings.outbox_retention_hours),
         poll_interval=settings.realtime_poll_seconds,
     )
     try:

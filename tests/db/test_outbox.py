@@ -9,7 +9,9 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from salonbook.db import outbox
 from salonbook.db.urls import plain_url
 from tests.db.sql import CHANNEL, S, change, state
 from tests.support.factory import Factory
@@ -72,3 +74,21 @@ async def test_every_change_writes_one_outbox_event_of_its_kind(db: Any, factory
     assert {(e["stylist_id"], e["customer_id"]) for e in events} == {
         (party.stylist.id, party.customer.id)
     }
+
+
+async def test_events_past_the_retention_are_purged(
+    db: Any, engine: AsyncEngine, factory: Factory
+) -> None:
+    party = await factory.party()
+    old = await factory.booking(party, status=S.CONFIRMED, changed_ago=timedelta(days=10))
+    recent = await factory.booking(party, status=S.CONFIRMED, starts_in=timedelta(days=12))
+    gone = await outbox.purge(engine, now=factory.clock.now(), retention=timedelta(days=3))
+    assert gone >= 2
+    kept = {
+        row["booking_id"]
+        for row in await db.fetch(
+            "SELECT booking_id FROM booking_events WHERE booking_id = ANY($1::uuid[])",
+            [old.id, recent.id],
+        )
+    }
+    assert kept == {recent.id}

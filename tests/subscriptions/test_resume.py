@@ -4,6 +4,7 @@ order around the disconnect; the live stream has no gap either."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -104,3 +105,30 @@ async def test_resuming_while_changes_commit_has_no_gap_and_no_duplicate(
     delivered = ids(before) + ids(after)
     assert len(delivered) == len(set(delivered)) == len(bookings)
     assert set(delivered) == expected
+
+
+async def test_a_cursor_older_than_retention_gets_resync_required(
+    app: Starlette, engine: AsyncEngine, factory: Factory, live: str
+) -> None:
+    party = await factory.party()
+    (booking,) = await confirmed_bookings(factory, party, 1)
+    token = factory.token(party.admin)
+    mine = {"filter": {"stylistId": str(party.stylist.id)}}
+    await caught_up(app)
+    feeds = tailer(app).feed_count
+    async with ws_client(live, token=token) as first:
+        operation = await first.subscribe(EVENTS, mine)
+        await until_feeds(app, feeds + 1)
+        await cancel_committed(engine, party, booking, factory)
+        (seen,) = await first.events(operation, 1)
+    retention = app.state.runtime.stream.retention
+    factory.clock.advance(retention + timedelta(minutes=1))
+    async with ws_client(live, token=token) as resumed:
+        operation = await resumed.subscribe(EVENTS, {**mine, "after": seen["cursor"]})
+        (resync,) = await resumed.events(operation, 1)
+        assert (resync["kind"], resync["bookingId"], resync["booking"]) == (
+            "RESYNC_REQUIRED",
+            None,
+            None,
+        )
+        await resumed.silence(operation)
