@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from salonbook.auth.principal import Authenticator
@@ -20,10 +21,17 @@ from salonbook.db.urls import async_url
 from salonbook.demo import demo_banner, load_demo
 from salonbook.domain.clock import Clock, SystemClock
 from salonbook.domain.model import Windows
-from salonbook.graphql_view import Runtime, SalonbookGraphQL
+from salonbook.graphql_view import Runtime, SalonbookGraphQL, unexpected
 from salonbook.resolvers.deps import Deps
+from salonbook.resolvers.expire_pending import sweep_forever
 from salonbook.schema.schema import schema
 from salonbook.subscriptions.wiring import realtime
+from salonbook.webhooks import PaymentWebhook
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 def windows_from(settings: Settings) -> Windows:
@@ -78,6 +86,21 @@ def create_app(
             runtime.stream = await stack.enter_async_context(
                 realtime(settings, url=url, engine=engine, clock=clock, deps=runtime.deps)
             )
+            runtime.webhook = PaymentWebhook(
+                secret=settings.effective_webhook_secret,
+                deps=runtime.deps,
+                clock=clock,
+                authenticator=runtime.authenticator,
+            )
+            if settings.sweep_seconds > 0:
+                sweeper = asyncio.create_task(
+                    sweep_forever(
+                        runtime.deps,
+                        payment_timeout=settings.payment_timeout,
+                        every=settings.sweep_seconds,
+                    )
+                )
+                stack.push_async_callback(_cancel, sweeper)
             app.state.runtime = runtime
             if demo:
                 await load_demo(engine, now=clock.now())
@@ -95,11 +118,18 @@ def create_app(
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
+    async def payments(request: Request) -> Response:
+        try:
+            return await runtime.webhook(request)
+        except Exception as error:
+            return unexpected(error)
+
     graphql = SalonbookGraphQL(schema, runtime=runtime)
     return Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/webhooks/payments", payments, methods=["POST"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
         ],

@@ -1,4 +1,4 @@
-"""Command line: serve, migrate, token."""
+"""Command line: serve, migrate, token, expire-pending."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
+from salonbook.app import windows_from
 from salonbook.config import Settings
 
 
@@ -37,6 +38,35 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         embedded.stop()
     print(f"migrated to {migrate.head_revision()}")
+    return 0
+
+
+def _expire_pending(args: argparse.Namespace, settings: Settings) -> int:
+    from salonbook.db.engine import create_engine
+    from salonbook.db.urls import async_url
+    from salonbook.domain.clock import SystemClock
+    from salonbook.resolvers.deps import Deps
+    from salonbook.resolvers.expire_pending import expire_pending
+
+    async def run(url: str) -> int:
+        engine = create_engine(url, pool_size=1)
+        try:
+            deps = Deps(engine=engine, clock=SystemClock(), windows=windows_from(settings))
+            return await expire_pending(deps, payment_timeout=settings.payment_timeout)
+        finally:
+            await engine.dispose()
+
+    if settings.database_url is not None:
+        expired = asyncio.run(run(async_url(settings.database_url)))
+    else:
+        from salonbook.db.embedded import start_embedded
+
+        embedded = start_embedded(data_dir=settings.data_dir)
+        try:
+            expired = asyncio.run(run(embedded.url))
+        finally:
+            embedded.stop()
+    print(f"cancelled {expired} unpaid bookings")
     return 0
 
 
@@ -78,6 +108,11 @@ def parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(run=_migrate)
+
+    expire = commands.add_parser(
+        "expire-pending", help="cancel PENDING bookings past the payment timeout, once"
+    )
+    expire.set_defaults(run=_expire_pending)
 
     token = commands.add_parser("token", help="mint a development token")
     token.add_argument("--role", required=True, choices=["customer", "stylist", "admin", "system"])

@@ -63,6 +63,7 @@ class Settings(BaseSettings):
         default=15, validation_alias="SALONBOOK_PAYMENT_TIMEOUT_MINUTES"
     )
     idempotency_key_hours: int = Field(default=24, validation_alias="SALONBOOK_IDEMPOTENCY_HOURS")
+    sweep_seconds: float = Field(default=60.0, validation_alias="SALONBOOK_SWEEP_SECONDS")
     realtime_poll_seconds: float = Field(
         default=5.0, validation_alias="SALONBOOK_REALTIME_POLL_SECONDS"
     )
@@ -113,6 +114,10 @@ class Settings(BaseSettings):
     @property
     def effective_webhook_secret(self) -> str:
         return self.payment_webhook_secret or DEVELOPMENT_WEBHOOK_SECRET
+
+    @property
+    def payment_timeout(self) -> timedelta:
+        return timedelta(minutes=self.payment_timeout_minutes)
 
     @property
     def idempotency_ttl(self) -> timedelta:

@@ -108,7 +108,8 @@ async def load_demo(engine: AsyncEngine, *, now: datetime) -> bool:
                 end=start + timedelta(minutes=service.duration_minutes),
                 price_cents=service.price_cents,
                 currency=service.currency,
-                now=min(now, start) - timedelta(days=1),
+                # unpaid bookings are fresh, or the payment-timeout sweeper cancels them
+                now=min(now, start) - (timedelta(days=1) if path else timedelta(minutes=2)),
             )
             facts = booking.facts
             for step, action in enumerate(path):

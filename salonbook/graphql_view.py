@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import orjson
 from graphql import GraphQLError
@@ -23,6 +24,9 @@ from salonbook.resolvers.deps import Caller, Deps
 from salonbook.schema.context import RequestContext
 from salonbook.schema.shaping import shape_error
 from salonbook.subscriptions.delivery import StreamParts
+
+if TYPE_CHECKING:
+    from salonbook.webhooks import PaymentWebhook
 
 
 def unauthenticated(reason: str) -> JSONResponse:
@@ -58,6 +62,7 @@ class Runtime:
     deps: Deps
     authenticator: Authenticator
     stream: StreamParts | None = None
+    webhook: PaymentWebhook
 
 
 class SalonbookGraphQL(GraphQL[RequestContext, None]):

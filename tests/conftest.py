@@ -91,7 +91,9 @@ def settings(database_url: str) -> Settings:
     # A long poll interval: realtime tests must prove delivery by notification and by the
     # reconnect replay, not by the safety-net poll.
     return Settings(  # type: ignore[call-arg]
-        DATABASE_URL=database_url, SALONBOOK_REALTIME_POLL_SECONDS=120
+        DATABASE_URL=database_url,
+        SALONBOOK_REALTIME_POLL_SECONDS=120,
+        SALONBOOK_SWEEP_SECONDS=0,  # the sweeper is tested on its own, with a set clock
     )
 
 

@@ -180,3 +180,26 @@ async def change_status(
         )
     ).one()
     return RecordedChange(history_id=row.history_id, event_id=row.event_id, version=row.new_version)
+
+
+async def soft_delete(
+    connection: AsyncConnection,
+    *,
+    booking: BookingFacts,
+    actor: Actor,
+    reason: str | None,
+    now: datetime,
+) -> None:
+    """Hide the (locked) booking from queries and subscriptions; its audit stays."""
+    await connection.execute(
+        bookings.update()
+        .where(bookings.c.id == booking.id)
+        .values(
+            deleted_at=now,
+            deleted_by=actor.person_id,
+            delete_reason=reason,
+            version=bookings.c.version + 1,
+            updated_at=now,
+        )
+    )
+    await events.record(connection, booking=booking, kind=events.EventKind.DELETED, at=now)

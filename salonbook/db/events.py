@@ -31,6 +31,7 @@ async def record(
     at: datetime,
     status_change_id: int | None = None,
     note_id: UUID | None = None,
+    reschedule_id: int | None = None,
 ) -> int:
     statement = (
         booking_events.insert()
@@ -41,6 +42,7 @@ async def record(
             kind=kind.value,
             status_change_id=status_change_id,
             note_id=note_id,
+            reschedule_id=reschedule_id,
             occurred_at=at,
         )
         .returning(booking_events.c.id)

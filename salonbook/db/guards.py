@@ -131,6 +131,30 @@ $$;
 """
 
 
+ERASURE_SETTING = "salonbook.erasing"
+REDACTED_NOTE = "[redacted]"
+
+NOTES_GUARD_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION stylist_notes_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- notes are append-only; the one exception is erasing a person, which blanks the bodies
+    -- of the notes about them and nothing else
+    IF TG_OP = 'UPDATE'
+       AND current_setting('{ERASURE_SETTING}', true) = 'on'
+       AND NEW.body = '{REDACTED_NOTE}' AND NEW.redacted_at IS NOT NULL
+       AND NEW.id = OLD.id AND NEW.booking_id = OLD.booking_id
+       AND NEW.author_id = OLD.author_id AND NEW.created_at = OLD.created_at
+    THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'stylist_notes is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+"""
+
+
 def append_only_triggers_sql(table: str) -> list[str]:
     return [
         f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
@@ -146,6 +170,7 @@ def repeatable_sql() -> list[str]:
     return [
         booking_guard_function_sql(),
         APPEND_ONLY_FUNCTION_SQL,
+        NOTES_GUARD_FUNCTION_SQL,
         NOTIFY_EVENT_FUNCTION_SQL,
         CHANGE_STATUS_FUNCTION_SQL,
     ]

@@ -51,12 +51,13 @@ class OutboxEvent:
     kind: EventKind
     status_change_id: int | None
     note_id: UUID | None
+    reschedule_id: int | None
     occurred_at: datetime
 
 
 _COLUMNS = (
     "e.id, e.xid::text::bigint AS xid, e.booking_id, e.stylist_id, e.customer_id, e.kind,"
-    " e.status_change_id, e.note_id, e.occurred_at"
+    " e.status_change_id, e.note_id, e.reschedule_id, e.occurred_at"
 )
 
 # One statement, so the rows are exactly those visible in the snapshot it reports.
@@ -90,6 +91,7 @@ def _event(row: Row[Any]) -> OutboxEvent:
         kind=EventKind(row.kind),
         status_change_id=row.status_change_id,
         note_id=row.note_id,
+        reschedule_id=row.reschedule_id,
         occurred_at=row.occurred_at,
     )
 

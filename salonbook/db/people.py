@@ -88,3 +88,26 @@ async def load_many(connection: AsyncConnection, *, ids: Sequence[UUID]) -> dict
 
 async def load(connection: AsyncConnection, *, person_id: UUID) -> Person | None:
     return (await load_many(connection, ids=[person_id])).get(person_id)
+
+
+ERASED_NAME = "Erased person"
+
+
+async def erase(
+    connection: AsyncConnection, *, person_id: UUID, by: UUID, reason: str, now: datetime
+) -> bool:
+    """Replace the person's name, email and phone with placeholders; False if unknown."""
+    result = await connection.execute(
+        people.update()
+        .where(people.c.id == person_id)
+        .values(
+            display_name=ERASED_NAME,
+            email=None,
+            phone=None,
+            erased_at=now,
+            erased_by=by,
+            erasure_reason=reason,
+            updated_at=now,
+        )
+    )
+    return bool(result.rowcount)

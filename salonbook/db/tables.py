@@ -32,6 +32,8 @@ people = Table(
     _at("created_at"),
     _at("updated_at"),
     _at("erased_at", nullable=True),
+    Column("erased_by", UUID(as_uuid=True)),
+    Column("erasure_reason", Text),
 )
 
 services = Table(
@@ -68,6 +70,8 @@ bookings = Table(
     Column("cancel_actor_role", Text),
     Column("refund_policy", Text),
     Column("refund_cents", Integer),
+    Column("deleted_by", UUID(as_uuid=True)),
+    Column("delete_reason", Text),
 )
 
 booking_status_history = Table(
@@ -94,6 +98,7 @@ stylist_notes = Table(
     Column("author_id", UUID(as_uuid=True), nullable=False),
     Column("body", Text, nullable=False),
     _at("created_at"),
+    _at("redacted_at", nullable=True),
 )
 
 booking_events = Table(
@@ -106,7 +111,36 @@ booking_events = Table(
     Column("kind", Text, nullable=False),
     Column("status_change_id", BigInteger),
     Column("note_id", UUID(as_uuid=True)),
+    Column("reschedule_id", BigInteger),
     _at("occurred_at"),
+)
+
+booking_reschedules = Table(
+    "booking_reschedules",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("booking_id", UUID(as_uuid=True), nullable=False),
+    _at("old_start"),
+    _at("old_end"),
+    _at("new_start"),
+    _at("new_end"),
+    Column("actor_id", UUID(as_uuid=True), nullable=False),
+    Column("actor_role", Text, nullable=False),
+    Column("reason", Text),
+    Column("ip_address", INET),
+    Column("user_agent", Text),
+    _at("created_at"),
+)
+
+payment_events = Table(
+    "payment_events",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("type", Text, nullable=False),
+    Column("booking_id", UUID(as_uuid=True)),
+    Column("amount_cents", Integer, nullable=False),
+    Column("outcome", JSONB, nullable=False),
+    _at("received_at"),
 )
 
 idempotency_keys = Table(

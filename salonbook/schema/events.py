@@ -12,6 +12,7 @@ from salonbook.domain.errors import NotFound
 from salonbook.domain.model import Actor
 from salonbook.schema.context import Info
 from salonbook.schema.inputs import parse_id
+from salonbook.schema.records import BookingReschedule, StylistNote
 from salonbook.schema.types import BookingStatusChange, BookingType
 from salonbook.subscriptions.cursor import EventCursor
 from salonbook.subscriptions.delivery import Resync, booking_events
@@ -77,6 +78,20 @@ class BookingEvent:
             return None
         change = await self.item.loaders.status_change.load(self.item.event.status_change_id)
         return BookingStatusChange(record=change, viewer=self.viewer) if change else None
+
+    @strawberry.field(description="NOTE_ADDED only; never sent to customers.")
+    async def note(self) -> StylistNote | None:
+        if isinstance(self.item, Resync) or self.item.event.note_id is None:
+            return None
+        found = await self.item.loaders.note.load(self.item.event.note_id)
+        return StylistNote(record=found) if found else None
+
+    @strawberry.field(description="RESCHEDULED only: the old and the new times.")
+    async def reschedule(self) -> BookingReschedule | None:
+        if isinstance(self.item, Resync) or self.item.event.reschedule_id is None:
+            return None
+        found = await self.item.loaders.reschedule.load(self.item.event.reschedule_id)
+        return BookingReschedule(record=found, viewer=self.viewer) if found else None
 
 
 @strawberry.type

@@ -71,3 +71,30 @@ class UpsertPersonInput:
     id: strawberry.ID | None = strawberry.field(default=None, description="Omit to create.")
     email: str | None = None
     phone: str | None = None
+
+
+@strawberry.input
+class RescheduleBookingInput:
+    booking_id: strawberry.ID
+    start_time: datetime
+    reason: str | None = None
+    expected_version: int | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class AddStylistNoteInput:
+    booking_id: strawberry.ID
+    body: str = strawberry.field(description="Markdown: bold, italic, bullet lists; 1-2000.")
+
+
+@strawberry.input
+class DeleteBookingInput:
+    booking_id: strawberry.ID
+    reason: str | None = None
+
+
+@strawberry.input
+class ErasePersonInput:
+    person_id: strawberry.ID
+    reason: str

@@ -10,10 +10,12 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
-from salonbook.db import bookings, history, people, services
+from salonbook.db import bookings, history, notes, people, reschedules, services
 from salonbook.db.bookings import Booking
 from salonbook.db.history import StatusChangeRecord
+from salonbook.db.notes import Note
 from salonbook.db.people import Person
+from salonbook.db.reschedules import Reschedule
 from salonbook.db.services import Service
 
 K = TypeVar("K")
@@ -42,6 +44,10 @@ class Loaders:
     service: DataLoader[UUID, Service | None] = field(init=False)
     status_history: DataLoader[UUID, list[StatusChangeRecord] | None] = field(init=False)
     status_change: DataLoader[int, StatusChangeRecord | None] = field(init=False)
+    notes: DataLoader[UUID, list[Note] | None] = field(init=False)
+    note: DataLoader[UUID, Note | None] = field(init=False)
+    reschedules: DataLoader[UUID, list[Reschedule] | None] = field(init=False)
+    reschedule: DataLoader[int, Reschedule | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.booking = _loader(self.engine, lambda c, ids: bookings.load_many(c, ids=ids))
@@ -53,3 +59,11 @@ class Loaders:
             default=list,
         )
         self.status_change = _loader(self.engine, lambda c, ids: history.load_many(c, ids=ids))
+        self.notes = _loader(
+            self.engine, lambda c, ids: notes.for_bookings(c, booking_ids=ids), default=list
+        )
+        self.note = _loader(self.engine, lambda c, ids: notes.load_many(c, ids=ids))
+        self.reschedules = _loader(
+            self.engine, lambda c, ids: reschedules.for_bookings(c, booking_ids=ids), default=list
+        )
+        self.reschedule = _loader(self.engine, lambda c, ids: reschedules.load_many(c, ids=ids))

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable
-from typing import TypeVar
 
 import strawberry
 
 from salonbook.db.services import Service
-from salonbook.domain.errors import SalonbookError, Unauthenticated
 from salonbook.resolvers import catalog, directory
 from salonbook.resolvers.create_booking import create_booking
 from salonbook.resolvers.queries import booking as load_booking
 from salonbook.resolvers.transition_booking import transition_booking
+from salonbook.schema.attempt import attempt
 from salonbook.schema.context import Info
-from salonbook.schema.errors import Error, error_type
 from salonbook.schema.inputs import (
     CreateBookingInput,
     TransitionBookingInput,
@@ -35,21 +32,11 @@ from salonbook.schema.results import (
     UpsertServiceSuccess,
 )
 from salonbook.schema.types import BookingStatusChange, BookingType, PersonType, ServiceType
-
-T = TypeVar("T")
-
-
-async def _attempt(outcome: Awaitable[T]) -> T | Error:
-    try:
-        return await outcome
-    except Unauthenticated:
-        raise
-    except SalonbookError as error:
-        return error_type(error)
+from salonbook.schema.workflow_mutations import WorkflowMutations
 
 
 @strawberry.type
-class Mutation:
+class Mutation(WorkflowMutations):
     @strawberry.mutation
     async def create_booking(self, info: Info, input: CreateBookingInput) -> CreateBookingResult:
         async def run() -> CreateBookingSuccess:
@@ -70,7 +57,7 @@ class Mutation:
                 booking=BookingType(record=record, viewer=ctx.caller.require_actor())
             )
 
-        return await _attempt(run())  # type: ignore[return-value]
+        return await attempt(run())  # type: ignore[return-value]
 
     @strawberry.mutation
     async def transition_booking(
@@ -96,7 +83,7 @@ class Mutation:
                 status_change=BookingStatusChange(record=change, viewer=viewer),
             )
 
-        return await _attempt(run())  # type: ignore[return-value]
+        return await attempt(run())  # type: ignore[return-value]
 
     @strawberry.mutation
     async def upsert_service(self, info: Info, input: UpsertServiceInput) -> UpsertServiceResult:
@@ -113,7 +100,7 @@ class Mutation:
             saved = await catalog.upsert_service(ctx.deps, ctx.caller, service=service)
             return UpsertServiceSuccess(service=ServiceType(record=saved))
 
-        return await _attempt(run())  # type: ignore[return-value]
+        return await attempt(run())  # type: ignore[return-value]
 
     @strawberry.mutation
     async def upsert_person(self, info: Info, input: UpsertPersonInput) -> UpsertPersonResult:
@@ -130,4 +117,4 @@ class Mutation:
             )
             return UpsertPersonSuccess(person=PersonType(record=saved))
 
-        return await _attempt(run())  # type: ignore[return-value]
+        return await attempt(run())  # type: ignore[return-value]

@@ -12,12 +12,14 @@ from salonbook.db.history import StatusChangeRecord
 from salonbook.db.people import Person as PersonRecord
 from salonbook.db.services import Service as ServiceRecord
 from salonbook.domain import actions
+from salonbook.domain.changes import can_read_notes
 from salonbook.domain.model import Actor
 from salonbook.domain.refunds import RefundPolicy
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
 from salonbook.schema.context import Info
 from salonbook.schema.loaders import Loaders
+from salonbook.schema.records import BookingReschedule, StylistNote
 
 
 @strawberry.type(name="Person")
@@ -212,6 +214,20 @@ class BookingType:
     async def status_history(self, info: Info) -> list[BookingStatusChange]:
         found = await self._loaders(info).status_history.load(self.record.id) or []
         return [BookingStatusChange(record=change, viewer=self.viewer) for change in found]
+
+    @strawberry.field(description="Moves in time, oldest first.")
+    async def reschedules(self, info: Info) -> list[BookingReschedule]:
+        found = await self._loaders(info).reschedules.load(self.record.id) or []
+        return [BookingReschedule(record=move, viewer=self.viewer) for move in found]
+
+    @strawberry.field(
+        description="Stylist notes, oldest first; null for viewers who may not read notes."
+    )
+    async def notes(self, info: Info) -> list[StylistNote] | None:
+        if not can_read_notes(self.viewer, self.record.facts):
+            return None
+        found = await self._loaders(info).notes.load(self.record.id) or []
+        return [StylistNote(record=note) for note in found]
 
     @strawberry.field(description="What this viewer may do now.")
     def available_actions(self, info: Info) -> list[AvailableActionType]:

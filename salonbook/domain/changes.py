@@ -1,0 +1,67 @@
+"""Who may reschedule, delete, and add or read notes (SPEC section 3), beside the state machine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from salonbook.domain.errors import (
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
+from salonbook.domain.model import Actor, BookingFacts, can_view, owns
+from salonbook.domain.roles import Role
+from salonbook.domain.statuses import BookingStatus
+
+NOTE_MAX_LENGTH = 2000
+RESCHEDULABLE = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
+
+
+def _visible(actor: Actor, booking: BookingFacts) -> None:
+    if not can_view(actor, booking):
+        raise NotFound("booking not found")
+
+
+def check_reschedule(
+    *, actor: Actor, booking: BookingFacts, new_start: datetime, now: datetime
+) -> None:
+    _visible(actor, booking)
+    if actor.role is not Role.ADMIN:
+        raise Forbidden("only an admin reschedules a booking")
+    if booking.status not in RESCHEDULABLE:
+        raise InvalidTransition(f"a {booking.status} booking cannot be rescheduled")
+    if new_start.tzinfo is None:
+        raise ValidationFailed("startTime needs a time zone offset", field="startTime")
+    if new_start <= now:
+        raise ValidationFailed("startTime must be in the future", field="startTime")
+
+
+def can_read_notes(actor: Actor, booking: BookingFacts) -> bool:
+    return actor.role is Role.ADMIN or (actor.role is Role.STYLIST and owns(actor, booking))
+
+
+def check_add_note(*, actor: Actor, booking: BookingFacts, body: str) -> str:
+    """The note's body, trimmed; raises if the actor may not add it or it is empty/too long."""
+    _visible(actor, booking)
+    if not can_read_notes(actor, booking):
+        raise Forbidden("only the booking's stylist or an admin adds notes")
+    trimmed = body.strip()
+    if not 1 <= len(trimmed) <= NOTE_MAX_LENGTH:
+        raise ValidationFailed(
+            f"a note is 1 to {NOTE_MAX_LENGTH} characters after trimming", field="body"
+        )
+    return trimmed
+
+
+def check_delete(*, actor: Actor, booking: BookingFacts, now: datetime) -> None:
+    """Customers delete their own bookings unless upcoming CONFIRMED or IN_PROGRESS; admins any."""
+    _visible(actor, booking)
+    if actor.role is Role.ADMIN:
+        return
+    if actor.role is not Role.CUSTOMER:
+        raise Forbidden(f"a {actor.role} does not delete bookings")
+    if booking.status is BookingStatus.IN_PROGRESS or (
+        booking.status is BookingStatus.CONFIRMED and booking.start > now
+    ):
+        raise Forbidden("an upcoming confirmed or in-progress booking cannot be deleted")

@@ -1,0 +1,121 @@
+"""rescheduleBooking, addStylistNote and deleteBooking: changes beside the state machine, each
+with its outbox event in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from salonbook.db import bookings, notes, reschedules, services
+from salonbook.db.engine import unit_of_work
+from salonbook.db.idempotency import key_use
+from salonbook.db.notes import Note
+from salonbook.domain.changes import check_add_note, check_delete, check_reschedule
+from salonbook.domain.errors import NotFound, VersionConflict
+from salonbook.resolvers.deps import Caller, Deps
+from salonbook.resolvers.once import run_once
+
+
+def _current(booking: bookings.Booking | None, expected_version: int | None) -> bookings.Booking:
+    if booking is None:
+        raise NotFound("booking not found")
+    if expected_version is not None and expected_version != booking.facts.version:
+        raise VersionConflict(
+            f"the booking is at version {booking.facts.version}, not {expected_version}",
+            current_version=booking.facts.version,
+        )
+    return booking
+
+
+async def reschedule_booking(
+    deps: Deps,
+    caller: Caller,
+    *,
+    booking_id: UUID,
+    start: datetime,
+    reason: str | None,
+    expected_version: int | None,
+    idempotency_key: str | None,
+) -> int:
+    """Move the booking to a new start (same service length); returns the reschedule's id."""
+    actor = caller.require_actor()
+    now = deps.clock.now()
+
+    async def work(connection: AsyncConnection) -> dict[str, Any]:
+        locked = await bookings.lock(connection, booking_id=booking_id, viewer=actor)
+        booking = _current(locked, expected_version)
+        check_reschedule(actor=actor, booking=booking.facts, new_start=start, now=now)
+        service = (await services.load_many(connection, ids=[booking.service_id]))[
+            booking.service_id
+        ]
+        record_id = await reschedules.move(
+            connection,
+            booking=booking.facts,
+            start=start,
+            end=start + timedelta(minutes=service.duration_minutes),
+            actor=actor,
+            reason=reason.strip() if reason and reason.strip() else None,
+            ip_address=caller.ip_address,
+            user_agent=caller.user_agent,
+            now=now,
+        )
+        return {"booking_id": str(booking_id), "reschedule_id": record_id}
+
+    use = None
+    if idempotency_key is not None:
+        request = {
+            "booking_id": str(booking_id),
+            "start": start.isoformat(),
+            "reason": reason,
+            "expected_version": expected_version,
+        }
+        use = key_use(
+            actor_id=actor.person_id,
+            key=idempotency_key,
+            operation="rescheduleBooking",
+            request=request,
+        )
+    result = await run_once(deps, use=use, work=work)
+    return int(result["reschedule_id"])
+
+
+async def add_stylist_note(deps: Deps, caller: Caller, *, booking_id: UUID, body: str) -> Note:
+    actor = caller.require_actor()
+    async with unit_of_work(deps.engine) as connection:
+        booking = await bookings.load(connection, booking_id=booking_id)
+        if booking is None:
+            raise NotFound("booking not found")
+        trimmed = check_add_note(actor=actor, booking=booking.facts, body=body)
+        note = await notes.add(
+            connection,
+            booking=booking.facts,
+            author_id=actor.person_id,
+            body=trimmed,
+            now=deps.clock.now(),
+        )
+    await deps.announce()
+    return note
+
+
+async def delete_booking(
+    deps: Deps, caller: Caller, *, booking_id: UUID, reason: str | None
+) -> UUID:
+    actor = caller.require_actor()
+    now = deps.clock.now()
+    async with unit_of_work(deps.engine) as connection:
+        booking = _current(
+            await bookings.lock(connection, booking_id=booking_id, viewer=actor), None
+        )
+        check_delete(actor=actor, booking=booking.facts, now=now)
+        await bookings.soft_delete(
+            connection,
+            booking=booking.facts,
+            actor=actor,
+            reason=reason.strip() if reason and reason.strip() else None,
+            now=now,
+        )
+    await deps.announce()
+    return booking_id

@@ -1,0 +1,29 @@
+"""erasePerson: the right to erasure. The person's name, email and phone become placeholders,
+and the bodies of the notes about them are redacted; bookings and audit rows stay."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from salonbook.db import notes, people
+from salonbook.db.engine import unit_of_work
+from salonbook.domain.errors import Forbidden, NotFound, ReasonRequired
+from salonbook.domain.roles import Role
+from salonbook.resolvers.deps import Caller, Deps
+
+
+async def erase_person(deps: Deps, caller: Caller, *, person_id: UUID, reason: str | None) -> UUID:
+    actor = caller.require_actor()
+    if actor.role is not Role.ADMIN:
+        raise Forbidden("only an admin erases a person's data")
+    if not reason or not reason.strip():
+        raise ReasonRequired("erasing a person needs a reason")
+    now = deps.clock.now()
+    async with unit_of_work(deps.engine) as connection:
+        erased = await people.erase(
+            connection, person_id=person_id, by=actor.person_id, reason=reason.strip(), now=now
+        )
+        if not erased:
+            raise NotFound("person not found")
+        await notes.redact_about(connection, customer_id=person_id, now=now)
+    return person_id

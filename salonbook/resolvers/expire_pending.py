@@ -1,0 +1,81 @@
+"""The payment-timeout sweeper: PENDING bookings never paid are cancelled by system.
+
+Rows are locked with SKIP LOCKED, so sweepers in several processes share the work and each
+booking is cancelled once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from salonbook.db import bookings
+from salonbook.db.bookings import booking_from_row
+from salonbook.db.engine import unit_of_work
+from salonbook.db.tables import bookings as table
+from salonbook.domain.rules import decide
+from salonbook.domain.statuses import BookingAction, BookingStatus
+from salonbook.domain.system_actors import SCHEDULER
+from salonbook.resolvers.deps import Deps
+
+PAYMENT_TIMEOUT = "payment_timeout"
+log = logging.getLogger("salonbook.sweeper")
+
+
+async def expire_pending(deps: Deps, *, payment_timeout: timedelta, batch: int = 100) -> int:
+    """Cancel every PENDING booking created more than `payment_timeout` ago; returns how many."""
+    now = deps.clock.now()
+    expired = 0
+    while True:
+        async with unit_of_work(deps.engine) as connection:
+            rows = await connection.execute(
+                select(table)
+                .where(
+                    table.c.status == BookingStatus.PENDING.value,
+                    table.c.deleted_at.is_(None),
+                    table.c.created_at < now - payment_timeout,
+                )
+                .order_by(table.c.created_at)
+                .limit(batch)
+                .with_for_update(skip_locked=True)
+            )
+            found = [booking_from_row(row) for row in rows]
+            for booking in found:
+                change = decide(
+                    actor=SCHEDULER,
+                    booking=booking.facts,
+                    action=BookingAction.CANCEL,
+                    reason=PAYMENT_TIMEOUT,
+                    now=now,
+                    windows=deps.windows,
+                )
+                await bookings.change_status(
+                    connection,
+                    booking=booking.facts,
+                    change=change,
+                    actor=SCHEDULER,
+                    ip_address=None,
+                    user_agent=None,
+                    now=now,
+                )
+        expired += len(found)
+        if found:
+            await deps.announce()
+        if len(found) < batch:
+            return expired
+
+
+async def sweep_forever(deps: Deps, *, payment_timeout: timedelta, every: float) -> None:
+    """The server's periodic sweeper; failures are logged and retried at the next round."""
+    while True:
+        try:
+            expired = await expire_pending(deps, payment_timeout=payment_timeout)
+            if expired:
+                log.info("cancelled %d unpaid bookings (payment timeout)", expired)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.warning("the payment-timeout sweep failed", exc_info=True)
+        await asyncio.sleep(every)
