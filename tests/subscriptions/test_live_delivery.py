@@ -126,3 +126,44 @@ async def test_note_events_never_reach_customers(
         (event,) = await stylist.events(stylist_op, 1)
         assert (event["kind"], event["bookingId"]) == ("NOTE_ADDED", str(booking.id))
         await customer.silence(customer_op)
+
+
+RESCHEDULE = """
+mutation($id: ID!, $start: DateTime!) {
+  rescheduleBooking(input: {bookingId: $id, startTime: $start}) {
+    __typename ... on Error { code } } }
+"""
+MOVES = """
+subscription { bookingEvents { kind bookingId
+  reschedule { oldStartTime newStartTime ipAddress } booking { startTime version } } }
+"""
+
+
+async def test_a_reschedule_event_carries_the_old_and_new_times(
+    app: Starlette, api: Api, factory: Factory, live: str
+) -> None:
+    party = await factory.party()
+    booking = await factory.booking(party, status=BookingStatus.CONFIRMED)
+    new_start = booking.facts.start + timedelta(hours=3)
+    await caught_up(app)
+    feeds = tailer(app).feed_count
+    async with ws_client(live, token=factory.token(party.customer)) as customer:
+        operation = await customer.subscribe(MOVES)
+        await until_feeds(app, feeds + 1)
+        answer = await api.gql(
+            RESCHEDULE,
+            {"id": str(booking.id), "start": new_start.isoformat()},
+            token=factory.token(party.admin),
+        )
+        assert answer["data"]["rescheduleBooking"]["__typename"] == "RescheduleBookingSuccess"
+        (event,) = await customer.events(operation, 1)
+    assert event == {
+        "kind": "RESCHEDULED",
+        "bookingId": str(booking.id),
+        "reschedule": {
+            "oldStartTime": booking.facts.start.isoformat(),
+            "newStartTime": new_start.isoformat(),
+            "ipAddress": None,
+        },
+        "booking": {"startTime": new_start.isoformat(), "version": booking.facts.version + 1},
+    }
