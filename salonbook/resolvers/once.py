@@ -30,7 +30,8 @@ async def run_once(deps: Deps, *, use: KeyUse | None, work: Work) -> dict[str, A
                 result = await work(connection)
                 if use is not None:
                     await idempotency.remember(connection, use=use, result=result, now=now, ttl=ttl)
-                return result
         except KeyTakenMeanwhile:
             continue  # the other request committed first: the next round replays its result
+        await deps.announce()  # committed: tell the broadcast, if it needs telling
+        return result
     raise ConcurrentUpdate("the same idempotency key is being used concurrently; try again")

@@ -18,6 +18,7 @@ from salonbook.domain.clock import Clock
 from salonbook.resolvers.deps import Deps
 from salonbook.subscriptions.delivery import StreamParts
 from salonbook.subscriptions.listener import PostgresListenBackend
+from salonbook.subscriptions.redis_backend import RedisBackend
 from salonbook.subscriptions.tailer import Tailer
 
 log = logging.getLogger("salonbook.realtime")
@@ -29,7 +30,7 @@ def uses_redis(settings: Settings) -> bool:
 
 def make_broadcast(settings: Settings, *, url: str) -> Broadcast:
     if settings.broadcast_url and uses_redis(settings):
-        return Broadcast(settings.broadcast_url)
+        return Broadcast(backend=RedisBackend(settings.broadcast_url))
     return Broadcast(backend=PostgresListenBackend(plain_url(url)))
 
 
