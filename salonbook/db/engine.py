@@ -8,12 +8,18 @@ from contextlib import asynccontextmanager
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from salonbook.domain.errors import ConcurrentUpdate, SalonbookError, SlotUnavailable
+from salonbook.domain.errors import (
+    ConcurrentUpdate,
+    SalonbookError,
+    SlotUnavailable,
+    ValidationFailed,
+)
 
 LOCK_NOT_AVAILABLE = "55P03"
 SERIALIZATION_FAILURE = "40001"
 DEADLOCK_DETECTED = "40P01"
 EXCLUSION_VIOLATION = "23P01"
+UNSTORABLE_TEXT = ("22021", "22P05")  # NUL bytes and the like: bad input, not a retry
 
 
 def create_engine(
@@ -45,6 +51,8 @@ def translate(error: DBAPIError) -> SalonbookError | None:
         return ConcurrentUpdate("the booking is being changed by someone else; try again")
     if state == EXCLUSION_VIOLATION:
         return SlotUnavailable("the stylist already has a booking at that time")
+    if state in UNSTORABLE_TEXT:
+        return ValidationFailed("the input contains characters that cannot be stored")
     return None
 
 

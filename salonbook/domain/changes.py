@@ -51,6 +51,8 @@ def check_add_note(*, actor: Actor, booking: BookingFacts, body: str) -> str:
         raise ValidationFailed(
             f"a note is 1 to {NOTE_MAX_LENGTH} characters after trimming", field="body"
         )
+    if "\x00" in trimmed:
+        raise ValidationFailed("a note cannot contain NUL characters", field="body")
     return trimmed
 
 
