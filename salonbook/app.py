@@ -20,7 +20,6 @@ from salonbook.db.engine import create_engine
 from salonbook.db.urls import async_url
 from salonbook.demo import demo_banner, load_demo
 from salonbook.domain.clock import Clock, SystemClock
-from salonbook.domain.model import Windows
 from salonbook.graphql_view import Runtime, SalonbookGraphQL, unexpected
 from salonbook.resolvers.deps import Deps
 from salonbook.resolvers.expire_pending import sweep_forever
@@ -32,15 +31,6 @@ from salonbook.webhooks import PaymentWebhook
 async def _cancel(task: asyncio.Task[None]) -> None:
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
-
-
-def windows_from(settings: Settings) -> Windows:
-    return Windows(
-        start_early=settings.start_early,
-        undo_start=settings.undo_start_window,
-        free_cancellation=settings.free_cancellation,
-        late_cancellation_refund_percent=settings.late_cancellation_refund_percent,
-    )
 
 
 def create_app(
@@ -74,7 +64,7 @@ def create_app(
             runtime.deps = Deps(
                 engine=engine,
                 clock=clock,
-                windows=windows_from(settings),
+                windows=settings.windows,
                 idempotency_ttl=settings.idempotency_ttl,
             )
             runtime.authenticator = Authenticator(

@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
-from salonbook.app import windows_from
 from salonbook.config import Settings
 
 
@@ -51,7 +50,7 @@ def _expire_pending(args: argparse.Namespace, settings: Settings) -> int:
     async def run(url: str) -> int:
         engine = create_engine(url, pool_size=1)
         try:
-            deps = Deps(engine=engine, clock=SystemClock(), windows=windows_from(settings))
+            deps = Deps(engine=engine, clock=SystemClock(), windows=settings.windows)
             return await expire_pending(deps, payment_timeout=settings.payment_timeout)
         finally:
             await engine.dispose()

@@ -10,6 +10,8 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from salonbook.domain.model import Windows
+
 DEVELOPMENT_JWT_SECRET = "salonbook-development-only-jwt-secret"
 DEVELOPMENT_WEBHOOK_SECRET = "salonbook-development-only-webhook-secret"
 PLACEHOLDER_SECRETS = frozenset(
@@ -116,21 +118,18 @@ class Settings(BaseSettings):
         return self.payment_webhook_secret or DEVELOPMENT_WEBHOOK_SECRET
 
     @property
+    def windows(self) -> Windows:
+        return Windows(
+            start_early=timedelta(minutes=self.start_early_minutes),
+            undo_start=timedelta(minutes=self.undo_start_minutes),
+            free_cancellation=timedelta(hours=self.free_cancellation_hours),
+            late_cancellation_refund_percent=self.late_cancellation_refund_percent,
+        )
+
+    @property
     def payment_timeout(self) -> timedelta:
         return timedelta(minutes=self.payment_timeout_minutes)
 
     @property
     def idempotency_ttl(self) -> timedelta:
         return timedelta(hours=self.idempotency_key_hours)
-
-    @property
-    def free_cancellation(self) -> timedelta:
-        return timedelta(hours=self.free_cancellation_hours)
-
-    @property
-    def start_early(self) -> timedelta:
-        return timedelta(minutes=self.start_early_minutes)
-
-    @property
-    def undo_start_window(self) -> timedelta:
-        return timedelta(minutes=self.undo_start_minutes)
