@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
@@ -39,6 +40,11 @@ class BookingEventFilter:
 class BookingEvent:
     item: strawberry.Private[Delivery | Resync]
     viewer: strawberry.Private[Actor]
+
+    @property
+    def shared_results(self) -> dict[Any, Any] | None:
+        """Where results for this event are shared between subscribers of the same role."""
+        return self.item.results if isinstance(self.item, Delivery) else None
 
     @strawberry.field(description="Pass as `after` to resume right after this event.")
     def cursor(self) -> str:

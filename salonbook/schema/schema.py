@@ -17,6 +17,7 @@ from salonbook.schema.events import Subscription
 from salonbook.schema.mutation import Mutation
 from salonbook.schema.query import Query
 from salonbook.schema.shaping import ErrorShaping
+from salonbook.schema.shared_events import SharedEventResults
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2_000
@@ -52,6 +53,7 @@ def build_schema() -> Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=[ErrorShaping, TokenLimit, DepthLimit, AliasLimit, ParserCache, ValidationCache],
+        execution_context_class=SharedEventResults,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from salonbook.db.events import EventKind
@@ -17,11 +18,13 @@ from salonbook.subscriptions.cursor import EventCursor
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """An outbox event on its way to subscribers, with the loaders its window shares: what
-    subscribers select is loaded once per event, whatever their number."""
+    subscribers select is loaded once per event, whatever their number; and the results
+    already computed for it (see salonbook/schema/shared_events.py)."""
 
     event: OutboxEvent
     cursor: EventCursor
     loaders: Loaders
+    results: dict[Any, Any] = field(default_factory=dict)
 
 
 def may_see(viewer: Actor, event: OutboxEvent) -> bool:
