@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,6 +20,7 @@ from salonbook.db.urls import async_url
 from salonbook.demo import demo_banner, load_demo
 from salonbook.domain.clock import Clock, SystemClock
 from salonbook.graphql_view import Runtime, SalonbookGraphQL, unexpected
+from salonbook.health import readiness
 from salonbook.resolvers.deps import Deps
 from salonbook.resolvers.expire_pending import sweep_forever
 from salonbook.schema.schema import schema
@@ -59,6 +59,7 @@ def create_app(
                 url,
                 pool_size=settings.db_pool_size,
                 statement_timeout_ms=settings.statement_timeout_ms,
+                connect_timeout=settings.db_connect_timeout_seconds,
             )
             stack.push_async_callback(engine.dispose)
             runtime.deps = Deps(
@@ -101,12 +102,12 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
-        try:
-            async with runtime.deps.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception:
-            return JSONResponse({"status": "unavailable"}, status_code=503)
-        return JSONResponse({"status": "ready"})
+        found = await readiness(
+            runtime.deps.engine,
+            listener_connected=runtime.stream.listener_connected if runtime.stream else bool,
+            shutting_down=runtime.shutting_down,
+        )
+        return JSONResponse(found.as_json(), status_code=200 if found.ready else 503)
 
     async def payments(request: Request) -> Response:
         try:
@@ -125,3 +126,10 @@ def create_app(
         ],
         lifespan=lifespan,
     )
+
+
+async def going_away(app: Starlette) -> None:
+    """Called by the server when it stops accepting connections, before it waits for them."""
+    runtime: Runtime | None = getattr(app.state, "runtime", None)
+    if runtime is not None:
+        await runtime.going_away()

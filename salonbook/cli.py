@@ -13,12 +13,11 @@ from salonbook.config import Settings
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
     from salonbook.app import create_app
+    from salonbook.serving import serve
 
     app = create_app(settings, demo=args.demo)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    serve(app, host=args.host, port=args.port, grace_seconds=settings.shutdown_grace_seconds)
     return 0
 
 

@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = Field(
         default=5000, validation_alias="SALONBOOK_STATEMENT_TIMEOUT_MS"
     )
+    db_connect_timeout_seconds: float = Field(
+        default=3.0, gt=0, validation_alias="SALONBOOK_DB_CONNECT_TIMEOUT_SECONDS"
+    )
+    shutdown_grace_seconds: float = Field(
+        default=20.0, ge=0, validation_alias="SALONBOOK_SHUTDOWN_GRACE_SECONDS"
+    )
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

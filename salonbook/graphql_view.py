@@ -22,7 +22,7 @@ from salonbook.auth.principal import Authenticator
 from salonbook.auth.tokens import InvalidToken
 from salonbook.resolvers.deps import Caller, Deps
 from salonbook.schema.context import RequestContext
-from salonbook.schema.shaping import shape_error
+from salonbook.schema.shaping import RETRY_AFTER_SECONDS, shape_error
 from salonbook.subscriptions.delivery import StreamParts
 
 if TYPE_CHECKING:
@@ -52,8 +52,13 @@ def unexpected(error: Exception) -> JSONResponse:
     shaped = shape_error(GraphQLError(str(error), original_error=error))
     extensions = shaped.extensions or {}
     body = {"errors": [{"message": shaped.message, "extensions": extensions}]}
-    status = 503 if extensions.get("code") == "SERVICE_UNAVAILABLE" else 500
-    return JSONResponse(body, status_code=status)
+    if extensions.get("code") == "SERVICE_UNAVAILABLE":
+        return JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
+    return JSONResponse(body, status_code=500)
+
+
+GOING_AWAY = 1001
+CLOSE_TIMEOUT_SECONDS = 5.0
 
 
 class Runtime:
@@ -63,6 +68,25 @@ class Runtime:
     authenticator: Authenticator
     stream: StreamParts | None = None
     webhook: PaymentWebhook
+
+    def __init__(self) -> None:
+        self.websockets: set[WebSocket] = set()
+        self.shutting_down = False
+
+    async def going_away(self) -> None:
+        """The server is stopping: say so to readiness probes, and close every websocket
+        with 1001 (going away) so clients reconnect elsewhere and resume from their cursor."""
+        self.shutting_down = True
+        if self.websockets:
+            await asyncio.wait(
+                [asyncio.ensure_future(_close(ws)) for ws in list(self.websockets)],
+                timeout=CLOSE_TIMEOUT_SECONDS,
+            )
+
+
+async def _close(websocket: WebSocket) -> None:
+    with contextlib.suppress(RuntimeError, OSError):
+        await websocket.close(code=GOING_AWAY, reason="server shutting down")
 
 
 class SalonbookGraphQL(GraphQL[RequestContext, None]):
@@ -100,14 +124,19 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
         try:
             await super().__call__(scope, receive, send)
         finally:
-            expiry = scope.get("state", {}).get("token_expiry")
+            state = scope.get("state", {})
+            expiry = state.get("token_expiry")
             if expiry is not None:
                 expiry.cancel()
+            self.runtime.websockets.discard(state.get("websocket"))
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
         caller: Caller = getattr(request.state, "caller", Caller(actor=None))
+        if isinstance(request, WebSocket):  # once per connection, once it is accepted
+            request.scope.setdefault("state", {})["websocket"] = request
+            self.runtime.websockets.add(request)
         return RequestContext(
             deps=self.runtime.deps,
             caller=caller,

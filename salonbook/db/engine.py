@@ -23,19 +23,29 @@ UNSTORABLE_TEXT = ("22021", "22P05")  # NUL bytes and the like: bad input, not a
 
 
 def create_engine(
-    url: str, *, pool_size: int = 10, statement_timeout_ms: int = 5000
+    url: str,
+    *,
+    pool_size: int = 10,
+    statement_timeout_ms: int = 5000,
+    connect_timeout: float = 3.0,
 ) -> AsyncEngine:
+    """Every wait is bounded: connecting (`connect_timeout`), waiting for a pooled connection
+    (the same), a statement and a lock on the server (`statement_timeout_ms`), and a reply on
+    the client side (a second more: a server that stops answering does not hang a request)."""
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
+        pool_timeout=connect_timeout,
         connect_args={
+            "timeout": connect_timeout,
+            "command_timeout": statement_timeout_ms / 1000 + 1,
             "server_settings": {
                 "application_name": "salonbook",
                 "statement_timeout": str(statement_timeout_ms),
                 "lock_timeout": str(statement_timeout_ms),
-            }
+            },
         },
     )
 

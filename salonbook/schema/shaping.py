@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 from strawberry.types.execution import StreamExecutionResult
 
 from salonbook.domain.errors import SalonbookError
@@ -16,6 +18,7 @@ from salonbook.domain.errors import SalonbookError
 logger = logging.getLogger("salonbook.errors")
 
 QUERY_CANCELED = "57014"  # statement_timeout
+LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout, where a wait was not turned into CONCURRENT_UPDATE
 
 
 def _unavailable(error: BaseException) -> bool:
@@ -25,7 +28,7 @@ def _unavailable(error: BaseException) -> bool:
         state = getattr(error.orig, "sqlstate", None)
         return (
             error.connection_invalidated
-            or state == QUERY_CANCELED
+            or state in (QUERY_CANCELED, LOCK_NOT_AVAILABLE)
             or (isinstance(state, str) and state.startswith("08"))
         )
     return "asyncpg" in type(error).__module__ and "Connection" in type(error).__name__
@@ -55,10 +58,26 @@ def _shape_result(result: object) -> None:
         result.errors = [shape_error(e) for e in errors]  # type: ignore[attr-defined]
 
 
+RETRY_AFTER_SECONDS = "1"
+
+
+def _unavailable_over_http(execution_context: ExecutionContext) -> None:
+    """Over HTTP an answer that met an outage says so in its status too (503, Retry-After), for
+    proxies and retrying clients, whether it failed before or during execution."""
+    errors = getattr(execution_context.result, "errors", None) or []
+    if not any((e.extensions or {}).get("code") == "SERVICE_UNAVAILABLE" for e in errors):
+        return
+    response = getattr(execution_context.context, "response", None)
+    if isinstance(response, Response):
+        response.status_code = 503
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+
+
 class ErrorShaping(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         _shape_result(self.execution_context.result)
+        _unavailable_over_http(self.execution_context)
 
     def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
         """Each result of a subscription (or of an operation over a websocket)."""

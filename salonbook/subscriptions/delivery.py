@@ -3,7 +3,7 @@ and no duplicate at the seam; RESYNC_REQUIRED when a gap cannot be ruled out."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -38,6 +38,7 @@ class StreamParts:
     clock: Clock
     retention: timedelta
     capacity: int = 256
+    listener_connected: Callable[[], bool] = lambda: True
 
 
 async def booking_events(

@@ -21,6 +21,9 @@ from salonbook.subscriptions.feed import Delivery, Feed
 
 log = logging.getLogger("salonbook.tailer")
 
+RETRY_BASE_SECONDS = 0.25
+RETRY_MAX_SECONDS = 2.0
+
 
 class Tailer:
     def __init__(
@@ -87,17 +90,25 @@ class Tailer:
                 self._wake.set()
 
     async def _run(self) -> None:
+        failures = 0
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
             self._wake.clear()  # a burst of notifications costs one read
             try:
                 await self._advance()
+                failures = 0
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("reading the outbox failed; retrying")
-                await asyncio.sleep(0.5)
+            except Exception as error:  # the database is away: retry with backoff
+                delay = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**failures)
+                failures += 1
+                log.warning(
+                    "reading the outbox failed (%s); retrying in %.1f s",
+                    type(error).__name__,
+                    delay,
+                )
+                await asyncio.sleep(delay)
                 self._wake.set()
 
     async def _purge(self) -> None:

@@ -28,17 +28,18 @@ def uses_redis(settings: Settings) -> bool:
     return (settings.broadcast_url or "").startswith(("redis://", "rediss://"))
 
 
-def make_broadcast(settings: Settings, *, url: str) -> Broadcast:
+def make_listener(settings: Settings, *, url: str) -> PostgresListenBackend | RedisBackend:
     if settings.broadcast_url and uses_redis(settings):
-        return Broadcast(backend=RedisBackend(settings.broadcast_url))
-    return Broadcast(backend=PostgresListenBackend(plain_url(url)))
+        return RedisBackend(settings.broadcast_url)
+    return PostgresListenBackend(plain_url(url))
 
 
 @contextlib.asynccontextmanager
 async def realtime(
     settings: Settings, *, url: str, engine: AsyncEngine, clock: Clock, deps: Deps
 ) -> AsyncIterator[StreamParts]:
-    broadcast = make_broadcast(settings, url=url)
+    listener = make_listener(settings, url=url)
+    broadcast = Broadcast(backend=listener)
     retention = timedelta(hours=settings.outbox_retention_hours)
     await broadcast.connect()
     tailer = Tailer(
@@ -66,6 +67,7 @@ async def realtime(
             clock=clock,
             retention=retention,
             capacity=settings.subscriber_queue_size,
+            listener_connected=listener.connected.is_set,
         )
     finally:
         await tailer.stop()

@@ -14,6 +14,8 @@ import uvicorn
 from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 
+from salonbook.serving import graceful_server
+
 PROTOCOL = "graphql-transport-ws"
 
 
@@ -21,7 +23,7 @@ PROTOCOL = "graphql-transport-ws"
 async def serve(app: Starlette) -> AsyncIterator[str]:
     """Serve an app whose lifespan is already running; yields its base URL (host:port)."""
     config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning")
-    server = uvicorn.Server(config)
+    server = graceful_server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():

@@ -1,0 +1,39 @@
+"""Serving with uvicorn, stopping gracefully: on SIGTERM/SIGINT the server stops accepting,
+closes websockets with 1001 (going away: uvicorn's own would be 1012), lets in-flight HTTP
+requests finish within the grace period, then runs the lifespan's shutdown (which stops an
+embedded database)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Awaitable, Callable
+
+import uvicorn
+from starlette.applications import Starlette
+
+
+class GracefulServer(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, *, going_away: Callable[[], Awaitable[None]]):
+        super().__init__(config)
+        self._going_away = going_away
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in self.servers:
+            server.close()  # no new connections while the websockets are told to go
+        await self._going_away()
+        await super().shutdown(sockets)
+
+
+def graceful_server(config: uvicorn.Config) -> GracefulServer:
+    from salonbook.app import going_away
+
+    app = config.app
+    assert isinstance(app, Starlette), "serve the app from salonbook.app.create_app"
+    return GracefulServer(config, going_away=lambda: going_away(app))
+
+
+def serve(app: Starlette, *, host: str, port: int, grace_seconds: float) -> None:
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="info", timeout_graceful_shutdown=round(grace_seconds)
+    )
+    graceful_server(config).run()
