@@ -22,6 +22,7 @@ from salonbook.auth.principal import Authenticator
 from salonbook.auth.tokens import InvalidToken
 from salonbook.resolvers.deps import Caller, Deps
 from salonbook.schema.context import RequestContext
+from salonbook.schema.live_events import LiveTransportWS
 from salonbook.schema.shaping import RETRY_AFTER_SECONDS, shape_error
 from salonbook.subscriptions.delivery import StreamParts
 
@@ -90,6 +91,8 @@ async def _close(websocket: WebSocket) -> None:
 
 
 class SalonbookGraphQL(GraphQL[RequestContext, None]):
+    graphql_transport_ws_handler_class = LiveTransportWS
+
     def __init__(self, schema: BaseSchema, *, runtime: Runtime) -> None:
         super().__init__(
             schema,

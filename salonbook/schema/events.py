@@ -13,6 +13,7 @@ from salonbook.domain.errors import NotFound
 from salonbook.domain.model import Actor
 from salonbook.schema.context import Info
 from salonbook.schema.inputs import parse_id
+from salonbook.schema.live_events import live_sink
 from salonbook.schema.records import BookingReschedule, StylistNote
 from salonbook.schema.types import BookingStatusChange, BookingType
 from salonbook.subscriptions.cursor import EventCursor
@@ -119,12 +120,17 @@ class Subscription:
             raise NotFound("realtime events are not available on this server")
         cursor = EventCursor.decode(after) if after else None
         where = filter or BookingEventFilter()
+
+        def event(delivery: Delivery) -> BookingEvent:
+            return BookingEvent(item=delivery, viewer=viewer)
+
         items = booking_events(
             stream,
             viewer=viewer,
             booking_id=parse_id(where.booking_id, field="bookingId") if where.booking_id else None,
             stylist_id=parse_id(where.stylist_id, field="stylistId") if where.stylist_id else None,
             after=cursor,
+            sink=live_sink(viewer.role, event),
         )
         async for item in items:
             yield BookingEvent(item=item, viewer=viewer)

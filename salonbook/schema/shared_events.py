@@ -10,24 +10,50 @@ on the event's delivery (and dropped with it)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import AsyncIterable
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 import orjson
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-ResultCache = dict[tuple[int, bytes, str], tuple[object, Any]]
+T = TypeVar("T")
+ShareKey = tuple[int, bytes, str]
+ResultCache = dict[ShareKey, tuple[object, Any]]
+
+subscription_executor: ContextVar[SharedEventResults | None] = ContextVar(
+    "salonbook_subscription_executor", default=None
+)
+"""The executor of the subscription the current task runs (set before its first event)."""
 
 
 class SharedEventResults(StrawberryGraphQLCoreExecutionContext):
+    _operation_key: tuple[int, bytes] | None = None
+
+    def share_key(self, role: object) -> ShareKey:
+        # keyed by the operation's id, and the operation kept in the cache entry (or by the
+        # executor), so the id cannot be reused by another document while the key is in use
+        operation_key = self._operation_key
+        if operation_key is None:
+            variables = orjson.dumps(
+                self.variable_values.coerced, option=orjson.OPT_SORT_KEYS, default=str
+            )
+            operation_key = self._operation_key = (id(self.operation), variables)
+        return (*operation_key, str(role))
+
+    def cancellable_iterable(self, iterable: AsyncIterable[T]) -> AsyncIterable[T]:
+        """Called on the subscription's own executor as its event stream starts."""
+        if subscription_executor.get() is None:
+            self.share_key(None)  # once, so that each event's copy of this executor has it
+            subscription_executor.set(self)
+        return super().cancellable_iterable(iterable)
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         cache: ResultCache | None = getattr(self.root_value, "shared_results", None)
         role = getattr(getattr(self.root_value, "viewer", None), "role", None)
         if cache is None or role is None:
             return super().execute_operation(serially)
-        variables = orjson.dumps(self.variable_values, option=orjson.OPT_SORT_KEYS, default=str)
-        # keyed by the operation's id, and the operation kept in the entry, so the id cannot
-        # be reused by another document while the entry lives
-        key = (id(self.operation), variables, str(role))
+        key = self.share_key(role)
         found = cache.get(key)
         if found is not None:
             return found[1]

@@ -1,5 +1,7 @@
 """The bookingEvents stream of one subscriber: replay from its cursor, then live, with no gap
-and no duplicate at the seam; RESYNC_REQUIRED when a gap cannot be ruled out."""
+and no duplicate at the seam; RESYNC_REQUIRED when a gap cannot be ruled out. Given a LiveSink,
+the stream hands its live events to the tailer whenever it has nothing queued (see live.py),
+and only yields what takes the slow path: replays, resyncs, catching up."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from salonbook.domain.model import Actor, can_view
 from salonbook.schema.loaders import Loaders
 from salonbook.subscriptions.cursor import EventCursor
 from salonbook.subscriptions.feed import Delivery, Feed
+from salonbook.subscriptions.live import LiveSink
 from salonbook.subscriptions.tailer import Tailer
 
 
@@ -48,6 +51,7 @@ async def booking_events(
     booking_id: UUID | None,
     stylist_id: UUID | None,
     after: EventCursor | None,
+    sink: LiveSink | None = None,
 ) -> AsyncGenerator[Item, None]:
     if booking_id is not None:
         async with parts.engine.connect() as connection:  # short-lived: not held across yields
@@ -61,13 +65,18 @@ async def booking_events(
             async for item in _replay(parts, feed, after):
                 yield item
         while True:
-            delivery = await feed.queue.get()
-            if feed.overflowed:
-                feed.overflowed = False
+            if feed.take_overflow():
                 yield Resync(parts.tailer.here(), parts.clock.now())
                 continue
-            if feed.seen_up_to is not None and feed.seen_up_to.sees(delivery.event.xid):
-                continue  # already replayed
+            if sink is not None and feed.queue.empty():
+                await feed.live(sink)
+                continue
+            delivery = await feed.queue.get()
+            if feed.take_overflow():
+                yield Resync(parts.tailer.here(), parts.clock.now())
+                continue
+            if feed.replayed(delivery.event):
+                continue
             yield delivery
     finally:
         parts.tailer.unregister(feed)

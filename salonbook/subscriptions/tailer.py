@@ -1,11 +1,14 @@
 """The outbox tailer: one per server process. Notifications only wake it; it reads the outbox
-window since its last snapshot and fans each event out in memory to the feeds that want it."""
+window since its last snapshot and fans each event out in memory to the feeds that want it:
+into the queues of those catching up, and straight to the sockets of those that are live, each
+event executed and encoded once per group of live subscribers asking the same thing."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Hashable, Sequence
 from datetime import timedelta
 
 from broadcaster import Broadcast
@@ -131,12 +134,57 @@ class Tailer:
         async with self._engine.connect() as connection:
             after, events = await outbox.read_window(connection, before=before)
         self.windows_read += 1
-        if events:
-            loaders = Loaders(self._engine)
-            now = self._clock.now()
-            feeds = list(self._feeds)
-            for event in events:
-                delivery = Delivery(event, EventCursor(before, after, event.id, now), loaders)
-                for feed in feeds:
-                    feed.offer(delivery)
+        if not events:
+            self.position = after
+            return
+        loaders = Loaders(self._engine)
+        now = self._clock.now()
+        deliveries = [
+            Delivery(event, EventCursor(before, after, event.id, now), loaders) for event in events
+        ]
+        live = _fan_out(deliveries, list(self._feeds))
         self.position = after
+        if live:
+            await _deliver_live(live)
+
+
+LiveGroups = list[tuple[Delivery, dict[Hashable, list[Feed]]]]
+
+
+def _fan_out(deliveries: Sequence[Delivery], feeds: Sequence[Feed]) -> LiveGroups:
+    """Queue each delivery for the feeds catching up; group the live feeds that want it by
+    what they ask for (in commit order)."""
+    live: LiveGroups = []
+    for delivery in deliveries:
+        event = delivery.event
+        groups: dict[Hashable, list[Feed]] = {}
+        for feed in feeds:
+            sink = feed.sink
+            if sink is None:
+                feed.offer(delivery)
+            elif feed.wants(event) and not feed.replayed(event):
+                members = groups.get(sink.group)
+                if members is None:
+                    groups[sink.group] = [feed]
+                else:
+                    members.append(feed)
+        if groups:
+            live.append((delivery, groups))
+    return live
+
+
+async def _deliver_live(live: LiveGroups) -> None:
+    """Render every (event, group) once, all together (their loads share batches), then write
+    them in commit order."""
+    renders = []
+    for delivery, groups in live:
+        for members in groups.values():
+            sink = members[0].sink
+            assert sink is not None
+            renders.append(sink.render(delivery))
+    payloads = iter(await asyncio.gather(*renders, return_exceptions=True))
+    for delivery, groups in live:
+        for members in groups.values():
+            payload = next(payloads)
+            for feed in members:
+                feed.deliver(delivery, payload)

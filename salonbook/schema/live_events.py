@@ -1,0 +1,89 @@
+"""The GraphQL side of live delivery (salonbook/subscriptions/live.py) over graphql-transport-ws.
+
+Each operation's task knows its socket and operation id (set by LiveTransportWS) and, once its
+event stream starts, its executor (set by SharedEventResults). From those, `live_sink` builds
+what the tailer needs to deliver the subscription's events without the subscriber's task: run
+the selection set on an event as strawberry would for this subscriber (through the same shared
+cache), shape the errors as ErrorShaping does, encode the payload once, and write
+`next` messages that differ only by their operation id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from graphql import ExecutionResult, execute_subscription_event
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
+
+from salonbook.domain.roles import Role
+from salonbook.schema.context import RequestContext
+from salonbook.schema.shaping import shape_error
+from salonbook.schema.shared_events import subscription_executor
+from salonbook.subscriptions.feed import Delivery
+from salonbook.subscriptions.live import LiveSink
+
+Handler = BaseGraphQLTransportWSHandler[RequestContext, None]
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    handler: Handler
+    operation: Operation[RequestContext, None]
+
+
+_outlet: ContextVar[Outlet | None] = ContextVar("salonbook_ws_operation", default=None)
+
+
+class LiveTransportWS(Handler):
+    """strawberry's graphql-transport-ws handler, telling each operation where it runs."""
+
+    async def run_operation(self, operation: Operation[RequestContext, None]) -> None:
+        _outlet.set(Outlet(self, operation))  # in the operation's own task (and context)
+        await super().run_operation(operation)
+
+
+def live_sink(role: Role, root: Callable[[Delivery], object]) -> LiveSink | None:
+    """For the subscription running in the current task: None unless it runs over our
+    graphql-transport-ws handler (then its events take the subscriber's own path)."""
+    outlet, executor = _outlet.get(), subscription_executor.get()
+    if outlet is None or executor is None:
+        return None
+    handler, operation = outlet.handler, outlet.operation
+    adapter = handler.websocket
+    if not isinstance(adapter, ASGIWebSocketAdapter):
+        return None
+    websocket = adapter.ws
+
+    async def render(delivery: Delivery) -> str:
+        result = execute_subscription_event(executor.build_per_event_executor(root(delivery)))
+        if executor.is_awaitable(result):
+            result = await result
+        assert isinstance(result, ExecutionResult)
+        return encode_payload(result)
+
+    def send(text: str) -> Any:
+        return websocket.send({"type": "websocket.send", "text": text})
+
+    def is_open() -> bool:
+        return not operation.completed and handler.operations.get(operation.id) is operation
+
+    prefix = '{"id":' + orjson.dumps(operation.id).decode() + ',"type":"next","payload":'
+    return LiveSink(
+        group=executor.share_key(role), render=render, prefix=prefix, send=send, is_open=is_open
+    )
+
+
+def encode_payload(result: ExecutionResult) -> str:
+    """The `payload` of a `next` message, as strawberry's handler builds it after ErrorShaping
+    (our extensions add no `extensions` to results)."""
+    payload: dict[str, object] = {"data": result.data}
+    if result.errors:
+        payload["errors"] = [shape_error(error).formatted for error in result.errors]
+    return orjson.dumps(payload).decode()
