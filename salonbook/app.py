@@ -21,6 +21,7 @@ from salonbook.demo import demo_banner, load_demo
 from salonbook.domain.clock import Clock, SystemClock
 from salonbook.graphql_view import Runtime, SalonbookGraphQL, unexpected
 from salonbook.health import readiness
+from salonbook.heap import settle
 from salonbook.resolvers.deps import Deps
 from salonbook.resolvers.expire_pending import sweep_forever
 from salonbook.schema.schema import schema
@@ -96,6 +97,7 @@ def create_app(
             if demo:
                 await load_demo(engine, now=clock.now())
                 print(demo_banner(settings), flush=True)
+            settle()
             yield
 
     async def healthz(request: Request) -> JSONResponse:

@@ -22,10 +22,15 @@ class RequestContext:
     response: Any = None
     stream: StreamParts | None = None
     connection_params: dict[str, Any] | None = None
-    loaders: Loaders = field(init=False)
+    _loaders: Loaders | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.loaders = Loaders(self.deps.engine)
+    @property
+    def loaders(self) -> Loaders:
+        """Made on first use: a websocket's context lives as long as the connection, and its
+        subscriptions load through each event's own loaders."""
+        if self._loaders is None:
+            self._loaders = Loaders(self.deps.engine)
+        return self._loaders
 
 
 Info = StrawberryInfo[RequestContext, None]
