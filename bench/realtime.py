@@ -2,14 +2,16 @@
 subscriber, for 100, 1,000 and 5,000 websocket subscribers of one server process.
 
     uv run python -m bench.realtime [--subscribers 100,1000,5000] [--events 200] [--smoke]
+                                    [--ws websockets-sansio|websockets|wsproto]
 
 DATABASE_URL set: a throwaway database on that server (dropped at the end); else an embedded
 PostgreSQL. Each subscriber count gets a fresh server process (`--one-server` keeps one for
 all): a process that served a bigger load keeps its freed memory, and the next count's
 subscribers would fill it without growing the RSS. The bench commits the measured changes
-itself, in raw SQL through change_booking_status(). Results go to bench/results/realtime.md
-(realtime-smoke.md for --smoke); the exit status is 1 if any delivery went missing, came
-twice, out of order or wrong."""
+itself, in raw SQL through change_booking_status(); the bench process does not collect garbage
+while the measured events arrive (its pauses would count as latency). Results go to
+bench/results/realtime.md (realtime-smoke.md for --smoke); the exit status is 1 if any delivery
+went missing, came twice, out of order or wrong."""
 
 from __future__ import annotations
 
@@ -89,6 +91,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="a seconds-long run (20 subscribers, 20 events) proving it still runs",
     )
+    parser.add_argument(
+        "--ws",
+        choices=("websockets-sansio", "websockets", "wsproto"),
+        default=None,
+        help="uvicorn's websocket implementation (default: uvicorn's choice, websockets-sansio; "
+        "wsproto needs it installed: uv run --with wsproto ...)",
+    )
     parser.add_argument("--output", type=Path, default=None, help="markdown file to write")
     parser.add_argument(
         "--profile",
@@ -138,7 +147,8 @@ def report(args: argparse.Namespace, rows: Sequence[Row], where: str) -> str:
     return "\n".join([
         f"# Realtime benchmark ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
-        f"uvicorn, log level warning, {servers}; {where}; {machine}; Python "
+        f"uvicorn (ws {args.ws or 'websockets-sansio'}), log level warning, {servers}; "
+        f"{where}; {machine}; Python "
         f"{platform.python_version()}. Each measured event is a PENDING → CONFIRMED commit "
         f"through change_booking_status(), {pace}. Subscribers (half the stylist, half an "
         "admin) select `cursor kind bookingId booking { id status version }` with "
@@ -179,7 +189,11 @@ async def run(args: argparse.Namespace) -> bool:
             ],
             profile=args.profile,
         )
-        shared = await stack.enter_async_context(server_once(database)) if args.one_server else None
+        shared = (
+            await stack.enter_async_context(server_once(database, args.ws))
+            if args.one_server
+            else None
+        )
         log(f"database ready ({database.where})")
         for n in args.subscribers:
             bookings = await arrange_bookings(engine, salon, args.events)
@@ -187,7 +201,7 @@ async def run(args: argparse.Namespace) -> bool:
             async with contextlib.AsyncExitStack() as per_count:
                 server = shared
                 if server is None:
-                    server = await per_count.enter_async_context(server_once(database))
+                    server = await per_count.enter_async_context(server_once(database, args.ws))
                 log(f"{n:,} subscribers, {args.events} events; server pid {server.process.pid}, "
                     f"RSS {server.rss() / MIB:.1f} MiB")  # fmt: skip
                 row = await measure(
@@ -208,8 +222,8 @@ async def run(args: argparse.Namespace) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def server_once(database: BenchDatabase) -> AsyncIterator[Server]:
-    async with run_server(database.url) as server:
+async def server_once(database: BenchDatabase, ws: str | None) -> AsyncIterator[Server]:
+    async with run_server(database.url, ws=ws) as server:
         yield server
 
 

@@ -128,9 +128,12 @@ async def _wait_healthy(server: Server, *, within: float) -> None:
 
 
 @contextlib.asynccontextmanager
-async def run_server(database_url: str, *, start_timeout: float = 60.0) -> AsyncIterator[Server]:
-    """`python -m uvicorn salonbook.app:create_app --factory` on a free port, log level warning;
-    stopped (SIGTERM, then SIGKILL) on the way out, whatever happens."""
+async def run_server(
+    database_url: str, *, start_timeout: float = 60.0, ws: str | None = None
+) -> AsyncIterator[Server]:
+    """`python -m uvicorn salonbook.app:create_app --factory` on a free port, log level warning
+    (and `--ws ws` when given); stopped (SIGTERM, then SIGKILL) on the way out, whatever
+    happens."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED_ON}
     env["DATABASE_URL"] = database_url
@@ -138,6 +141,8 @@ async def run_server(database_url: str, *, start_timeout: float = 60.0) -> Async
         sys.executable, "-m", "uvicorn", "salonbook.app:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
     ]  # fmt: skip
+    if ws is not None:
+        command += ["--ws", ws]
     with tempfile.TemporaryDirectory(prefix="salonbook-bench-server-") as logs:
         log = Path(logs) / "server.log"
         process = _spawn(command, env=env, log=log)
