@@ -34,6 +34,13 @@ def graceful_server(config: uvicorn.Config) -> GracefulServer:
 
 def serve(app: Starlette, *, host: str, port: int, grace_seconds: float) -> None:
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="info", timeout_graceful_shutdown=round(grace_seconds)
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_graceful_shutdown=round(grace_seconds),
+        # uvicorn's default when `websockets` is installed, named so it stays: of the three,
+        # the one that costs least per live message (bench/realtime.py --ws)
+        ws="websockets-sansio",
     )
     graceful_server(config).run()
