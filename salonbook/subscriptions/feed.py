@@ -116,7 +116,6 @@ class Feed:
             self.offer(delivery)
             return
         if isinstance(payload, BaseException):  # the consumer's own path runs it again
-            log.warning("live rendering failed (%s)", type(payload).__name__)
             self._to_queue(delivery)
             return
         if not sink.is_open():

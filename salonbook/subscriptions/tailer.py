@@ -186,5 +186,12 @@ async def _deliver_live(live: LiveGroups) -> None:
     for delivery, groups in live:
         for members in groups.values():
             payload = next(payloads)
+            if isinstance(payload, BaseException):
+                log.warning(
+                    "rendering event %d live failed (%s); %d subscriber(s) take their own path",
+                    delivery.event.id,
+                    type(payload).__name__,
+                    len(members),
+                )
             for feed in members:
                 feed.deliver(delivery, payload)
