@@ -26,6 +26,9 @@ log = logging.getLogger("salonbook.tailer")
 
 RETRY_BASE_SECONDS = 0.25
 RETRY_MAX_SECONDS = 2.0
+WRITES_PER_TURN = 500
+"""Live writes between two turns of the event loop: thousands of subscribers are written to in
+a few tens of milliseconds, which requests and pongs need not wait for entirely."""
 
 
 class Tailer:
@@ -183,6 +186,7 @@ async def _deliver_live(live: LiveGroups) -> None:
             assert sink is not None
             renders.append(sink.render(delivery))
     payloads = iter(await asyncio.gather(*renders, return_exceptions=True))
+    written = 0
     for delivery, groups in live:
         for members in groups.values():
             payload = next(payloads)
@@ -195,3 +199,6 @@ async def _deliver_live(live: LiveGroups) -> None:
                 )
             for feed in members:
                 feed.deliver(delivery, payload)
+                written += 1
+                if written % WRITES_PER_TURN == 0:
+                    await asyncio.sleep(0)

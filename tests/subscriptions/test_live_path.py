@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
 from salonbook.schema import live_events
+from salonbook.subscriptions import tailer as tailer_module
 from salonbook.subscriptions.feed import Feed
 from tests.subscriptions.streams import (
     EVENTS,
@@ -30,8 +31,13 @@ def live_feeds(app: Starlette) -> list[Feed]:
 
 
 async def test_two_operations_of_one_socket_each_get_their_own_messages(
-    app: Starlette, engine: AsyncEngine, factory: Factory, live: str
+    app: Starlette,
+    engine: AsyncEngine,
+    factory: Factory,
+    live: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(tailer_module, "WRITES_PER_TURN", 1)  # the loop turns between writes
     party = await factory.party()
     first, second = await confirmed_bookings(factory, party, 2)
     mine = {"filter": {"stylistId": str(party.stylist.id)}}
@@ -60,9 +66,12 @@ async def test_two_operations_of_one_socket_each_get_their_own_messages(
 
 
 async def test_an_event_the_live_path_cannot_render_takes_the_subscribers_own_path(
-    app: Starlette, engine: AsyncEngine, factory: Factory, live: str,
+    app: Starlette,
+    engine: AsyncEngine,
+    factory: Factory,
+    live: str,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     party = await factory.party()
     failing, after = await confirmed_bookings(factory, party, 2)
     real = live_events.encode_payload
