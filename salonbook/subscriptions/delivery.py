@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -31,6 +32,13 @@ class Resync:
 Item = Delivery | Resync
 
 
+class Listener(Protocol):
+    """The broadcast backend that wakes the tailer (its reconnects are a metric)."""
+
+    @property
+    def reconnects(self) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class StreamParts:
     engine: AsyncEngine
@@ -39,6 +47,9 @@ class StreamParts:
     retention: timedelta
     capacity: int = 256
     listener_connected: Callable[[], bool] = lambda: True
+    listener: Listener | None = None
+    sent: Callable[[float], None] | None = None
+    """Told the lag, in seconds, of each live event once it is sent to a subscriber."""
 
 
 async def booking_events(
@@ -69,6 +80,10 @@ async def booking_events(
             if feed.seen_up_to is not None and feed.seen_up_to.sees(delivery.event.xid):
                 continue  # already replayed
             yield delivery
+            # resumed when the consumer asks for the next item: this one has been sent
+            if parts.sent is not None:
+                lag = parts.clock.now() - delivery.event.occurred_at
+                parts.sent(max(0.0, lag.total_seconds()))
     finally:
         parts.tailer.unregister(feed)
 
