@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -22,6 +23,9 @@ from salonbook.domain.clock import Clock, SystemClock
 from salonbook.graphql_view import Runtime, SalonbookGraphQL, unexpected
 from salonbook.health import readiness
 from salonbook.heap import settle
+from salonbook.observability.collectors import RuntimeCollector
+from salonbook.observability.metrics import CONTENT_TYPE, Metrics
+from salonbook.observability.request_log import RequestObserver
 from salonbook.resolvers.deps import Deps
 from salonbook.resolvers.expire_pending import sweep_forever
 from salonbook.schema.schema import schema
@@ -42,6 +46,8 @@ def create_app(
     settings = settings or Settings()
     clock = clock or SystemClock()
     runtime = Runtime()
+    metrics = Metrics()
+    metrics.registry.register(RuntimeCollector(runtime))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -76,7 +82,14 @@ def create_app(
                 trusted_proxies=settings.trusted_proxies,
             )
             runtime.stream = await stack.enter_async_context(
-                realtime(settings, url=url, engine=engine, clock=clock, deps=runtime.deps)
+                realtime(
+                    settings,
+                    url=url,
+                    engine=engine,
+                    clock=clock,
+                    deps=runtime.deps,
+                    sent=metrics.delivery_lag.observe,
+                )
             )
             runtime.webhook = PaymentWebhook(
                 secret=settings.effective_webhook_secret,
@@ -111,6 +124,9 @@ def create_app(
         )
         return JSONResponse(found.as_json(), status_code=200 if found.ready else 503)
 
+    async def metrics_page(request: Request) -> Response:
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE)
+
     async def payments(request: Request) -> Response:
         try:
             return await runtime.webhook(request)
@@ -122,11 +138,13 @@ def create_app(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_page),
             Route("/webhooks/payments", payments, methods=["POST"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(RequestObserver, metrics=metrics)],
     )
 
 

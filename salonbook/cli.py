@@ -17,7 +17,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from salonbook.serving import serve
 
     app = create_app(settings, demo=args.demo)
-    serve(app, host=args.host, port=args.port, grace_seconds=settings.shutdown_grace_seconds)
+    serve(
+        app,
+        host=args.host,
+        port=args.port,
+        grace_seconds=settings.shutdown_grace_seconds,
+        log_level=settings.log_level,
+    )
     return 0
 
 

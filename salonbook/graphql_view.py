@@ -164,6 +164,7 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
             ip_address=peer_address(websocket, authenticator),
             user_agent=websocket.headers.get("user-agent"),
         )
+        websocket.scope.setdefault("state", {})["caller"] = context.caller  # for the log line
         if claims is not None:
             delay = (claims.expires_at - datetime.now(UTC)).total_seconds()
             websocket.scope.setdefault("state", {})["token_expiry"] = asyncio.create_task(

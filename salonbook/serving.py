@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable
 import uvicorn
 from starlette.applications import Starlette
 
+from salonbook.observability.logs import logging_config
+
 
 class GracefulServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, *, going_away: Callable[[], Awaitable[None]]):
@@ -32,12 +34,16 @@ def graceful_server(config: uvicorn.Config) -> GracefulServer:
     return GracefulServer(config, going_away=lambda: going_away(app))
 
 
-def serve(app: Starlette, *, host: str, port: int, grace_seconds: float) -> None:
+def serve(
+    app: Starlette, *, host: str, port: int, grace_seconds: float, log_level: str = "INFO"
+) -> None:
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
-        log_level="info",
+        log_config=logging_config(log_level),  # JSON lines, uvicorn's too
+        log_level=log_level.lower(),
+        access_log=False,  # salonbook.requests writes one line per request instead
         timeout_graceful_shutdown=round(grace_seconds),
         # uvicorn's default when `websockets` is installed, named so it stays: of the three,
         # the one that costs least per live message (bench/realtime.py --ws)

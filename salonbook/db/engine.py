@@ -38,6 +38,7 @@ def create_engine(
         max_overflow=pool_size,
         pool_pre_ping=True,
         pool_timeout=connect_timeout,
+        hide_parameters=True,  # errors are logged: their parameters may be notes or names
         connect_args={
             "timeout": connect_timeout,
             "command_timeout": statement_timeout_ms / 1000 + 1,

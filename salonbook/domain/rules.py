@@ -74,19 +74,24 @@ def is_available(
     return permit
 
 
+def _a(word: object) -> str:
+    """'a STYLIST', 'an ADMIN', 'an IN_PROGRESS'."""
+    return f"an {word}" if str(word)[:1].lower() in "aeiou" else f"a {word}"
+
+
 def _authorise(
     *, actor: Actor, booking: BookingFacts, action: BookingAction
 ) -> tuple[Transition, Permit]:
     if not can_view(actor, booking):
         raise NotFound("booking not found")
     if not role_ever_performs(actor.role, action):
-        raise Forbidden(f"a {actor.role} never takes the action {action}")
+        raise Forbidden(f"{_a(actor.role)} never takes the action {action}")
     transition = find_transition(booking.status, action)
     if transition is None:
-        raise InvalidTransition(f"{action} is not possible on a {booking.status} booking")
+        raise InvalidTransition(f"{action} is not possible on {_a(booking.status)} booking")
     permit = transition.permit_for(actor.role)
     if permit is None or (permit.own and not owns(actor, booking)):
-        raise Forbidden(f"a {actor.role} may not {action} a {booking.status} booking")
+        raise Forbidden(f"{_a(actor.role)} may not {action} {_a(booking.status)} booking")
     return transition, permit
 
 

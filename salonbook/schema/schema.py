@@ -13,6 +13,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from salonbook.observability.operations import OperationObserver
 from salonbook.schema.events import Subscription
 from salonbook.schema.mutation import Mutation
 from salonbook.schema.query import Query
@@ -52,7 +53,16 @@ def build_schema() -> Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[ErrorShaping, TokenLimit, DepthLimit, AliasLimit, ParserCache, ValidationCache],
+        # OperationObserver first: its end runs last, after ErrorShaping has set the codes
+        extensions=[
+            OperationObserver,
+            ErrorShaping,
+            TokenLimit,
+            DepthLimit,
+            AliasLimit,
+            ParserCache,
+            ValidationCache,
+        ],
         execution_context_class=SharedEventResults,
     )
 

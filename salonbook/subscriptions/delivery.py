@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -34,6 +35,13 @@ class Resync:
 Item = Delivery | Resync
 
 
+class Listener(Protocol):
+    """The broadcast backend that wakes the tailer (its reconnects are a metric)."""
+
+    @property
+    def reconnects(self) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class StreamParts:
     engine: AsyncEngine
@@ -42,6 +50,9 @@ class StreamParts:
     retention: timedelta
     capacity: int = 256
     listener_connected: Callable[[], bool] = lambda: True
+    listener: Listener | None = None
+    sent: Callable[[float], None] | None = None
+    """Told the lag, in seconds, of each live event once it is sent to a subscriber."""
 
 
 async def booking_events(
@@ -58,6 +69,7 @@ async def booking_events(
             found = await bookings.load(connection, booking_id=booking_id)
         if found is None or not can_view(viewer, found.facts):
             raise NotFound("booking not found")
+    sent = _lag_observer(parts)
     feed = Feed(viewer, booking_id, stylist_id, capacity=parts.capacity)
     parts.tailer.register(feed)  # first, so nothing committed from now on is missed
     try:
@@ -69,7 +81,7 @@ async def booking_events(
                 yield Resync(parts.tailer.here(), parts.clock.now())
                 continue
             if sink is not None and feed.queue.empty():
-                await feed.live(sink)
+                await feed.live(sink, sent=sent)
                 continue
             delivery = await feed.queue.get()
             if feed.take_overflow():
@@ -78,8 +90,23 @@ async def booking_events(
             if feed.replayed(delivery.event):
                 continue
             yield delivery
+            # resumed when the consumer asks for the next item: this one has been sent
+            if sent is not None:
+                sent(delivery)
     finally:
         parts.tailer.unregister(feed)
+
+
+def _lag_observer(parts: StreamParts) -> Callable[[Delivery], None] | None:
+    observe = parts.sent
+    if observe is None:
+        return None
+
+    def sent(delivery: Delivery) -> None:
+        lag = parts.clock.now() - delivery.event.occurred_at
+        observe(max(0.0, lag.total_seconds()))
+
+    return sent
 
 
 async def _replay(parts: StreamParts, feed: Feed, after: EventCursor) -> AsyncIterator[Item]:

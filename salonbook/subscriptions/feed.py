@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -55,6 +56,7 @@ class Feed:
     sink: LiveSink | None = field(default=None, init=False)
     """Set while the feed is live: the tailer writes its events to the socket itself."""
     _writer: Writer | None = field(default=None, init=False)
+    _sent: Callable[[Delivery], None] | None = field(default=None, init=False)
     _woken: asyncio.Future[None] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -93,13 +95,15 @@ class Feed:
             self.queue.get_nowait()
         return True
 
-    async def live(self, sink: LiveSink) -> None:
+    async def live(self, sink: LiveSink, *, sent: Callable[[Delivery], None] | None = None) -> None:
         """Let the tailer write this feed's events to the subscriber's socket itself, until it
         needs the consumer again: a RESYNC_REQUIRED is due, or an event takes the queue. Only
-        with nothing queued, so that the consumer's messages and the tailer's keep their order."""
+        with nothing queued, so that the consumer's messages and the tailer's keep their order.
+        `sent` is told each event handed to the socket."""
         assert self.queue.empty() and not self.overflowed
         self._woken = asyncio.get_running_loop().create_future()
         self._writer = Writer(sink.send, capacity=self.capacity, failed=self._write_failed)
+        self._sent = sent
         self.sink = sink
         try:
             await self._woken
@@ -129,6 +133,8 @@ class Feed:
             self.overflowed = True
             writer.stop()
             self._wake()
+        elif self._sent is not None:
+            self._sent(delivery)
 
     def _to_queue(self, delivery: Delivery) -> None:
         self._wake()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
 from broadcaster import Broadcast
@@ -36,7 +36,13 @@ def make_listener(settings: Settings, *, url: str) -> PostgresListenBackend | Re
 
 @contextlib.asynccontextmanager
 async def realtime(
-    settings: Settings, *, url: str, engine: AsyncEngine, clock: Clock, deps: Deps
+    settings: Settings,
+    *,
+    url: str,
+    engine: AsyncEngine,
+    clock: Clock,
+    deps: Deps,
+    sent: Callable[[float], None] | None = None,
 ) -> AsyncIterator[StreamParts]:
     listener = make_listener(settings, url=url)
     broadcast = Broadcast(backend=listener)
@@ -68,6 +74,8 @@ async def realtime(
             retention=retention,
             capacity=settings.subscriber_queue_size,
             listener_connected=listener.connected.is_set,
+            listener=listener,
+            sent=sent,
         )
     finally:
         await tailer.stop()

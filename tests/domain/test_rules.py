@@ -204,3 +204,47 @@ def test_no_show_refunds_nothing() -> None:
         windows=Windows(),
     )
     assert change.refund == Refund(RefundPolicy.NO_REFUND, 0)
+
+
+@pytest.mark.parametrize(
+    ("actor", "status", "action", "message"),
+    [
+        (
+            Actor(STYLIST, Role.ADMIN),
+            S.PENDING,
+            A.CONFIRM,
+            "an admin never takes the action CONFIRM",
+        ),
+        (
+            Actor(STYLIST, Role.STYLIST),
+            S.IN_PROGRESS,
+            A.CONFIRM,
+            "a stylist never takes the action CONFIRM",
+        ),
+        (
+            Actor(STYLIST, Role.STYLIST),
+            S.IN_PROGRESS,
+            A.START,
+            "START is not possible on an IN_PROGRESS booking",
+        ),
+        (
+            Actor(CUSTOMER, Role.CUSTOMER),
+            S.IN_PROGRESS,
+            A.MARK_NO_SHOW,
+            "a customer never takes the action MARK_NO_SHOW",
+        ),
+    ],
+)
+def test_refusals_read_as_plain_english(
+    actor: Actor, status: BookingStatus, action: BookingAction, message: str
+) -> None:
+    with pytest.raises(errors.SalonbookError) as refused:
+        decide(
+            actor=actor,
+            booking=booking(status, starts_in=timedelta(hours=2)),
+            action=action,
+            reason=None,
+            now=NOW,
+            windows=Windows(),
+        )
+    assert refused.value.message == message

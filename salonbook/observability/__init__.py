@@ -1,0 +1,1 @@
+"""Metrics (Prometheus, one registry per app) and JSON logs (one line per request)."""

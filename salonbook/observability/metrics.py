@@ -1,0 +1,51 @@
+"""The application's Prometheus metrics, in a registry of its own (several apps can live in
+one process, as they do in the tests). Counted on the request path: a few increments only;
+what can be read from state (the pool, subscriptions, reconnects) is read at scrape time."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
+"""What prometheus_client itself answers with `generate_latest` when no OpenMetrics is asked."""
+
+LAG_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "salonbook_requests",
+            "HTTP requests to /graphql and /webhooks/payments, and GraphQL operations over "
+            "websockets, by operation type and outcome (ok, or the error codes)",
+            ["operation_type", "outcome"],
+            registry=self.registry,
+        )
+        self.request_duration = Histogram(
+            "salonbook_request_duration_seconds",
+            "Time to answer an HTTP request to /graphql or /webhooks/payments",
+            ["operation_type"],
+            registry=self.registry,
+        )
+        self.mutation_results = Counter(
+            "salonbook_mutation_results",
+            "Mutation results by mutation and result: the success type or the error code",
+            ["mutation", "result"],
+            registry=self.registry,
+        )
+        self.websocket_connections = Gauge(
+            "salonbook_websocket_connections",
+            "Open websocket connections to /graphql",
+            registry=self.registry,
+        )
+        self.delivery_lag = Histogram(
+            "salonbook_event_delivery_lag_seconds",
+            "From a booking event's time to its sending to a live subscriber",
+            buckets=LAG_BUCKETS,
+            registry=self.registry,
+        )
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
