@@ -46,6 +46,9 @@ class LiveTransportWS(Handler):
 
     async def run_operation(self, operation: Operation[RequestContext, None]) -> None:
         _outlet.set(Outlet(self, operation))  # in the operation's own task (and context)
+        # the context lives as long as the connection: a query sent after a change must not
+        # be answered from the loaders (and their cache) of an earlier operation
+        self.context._loaders = None
         await super().run_operation(operation)
 
 
