@@ -21,6 +21,7 @@ from salonbook.db.engine import create_engine
 from salonbook.domain.clock import SettableClock
 from tests.operations.owned_postgres import OwnedPostgres, owned_postgres
 from tests.resolvers.transition_calls import TRANSITION
+from tests.subscriptions.streams import caught_up, tailer, until_feeds
 from tests.support.api import Api
 from tests.support.factory import Factory, Party
 from tests.support.live import serve, ws_client
@@ -116,9 +117,11 @@ async def test_requests_fail_fast_and_everything_recovers(outage: Outage) -> Non
         "checks": {"database": "ok", "migrations": "ok", "listener": "ok"},
     }
 
+    await caught_up(outage.app)  # what was arranged above is not delivered
+    feeds = tailer(outage.app).feed_count
     async with ws_client(outage.base, token=admin) as client:
         operation = await client.subscribe(EVENTS)
-        await asyncio.sleep(0.2)  # the subscription is registered before the outage
+        await until_feeds(outage.app, feeds + 1)  # subscribed before the outage
         await outage.postgres.stop()
 
         me = await factory.api.post("{ me { id } }", token=admin)
