@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import signal
-import subprocess
 import time
 import uuid
 from collections import Counter
@@ -19,7 +17,7 @@ import psutil  # type: ignore[import-untyped]
 
 from bench.database import Commit, Committer
 from bench.report import Row, percentile, tally
-from bench.server import PeakSampler, Server
+from bench.server import PeakSampler, Server, start_profiler, stop_profiler
 from bench.wsclient import Subscriber, open_many
 
 EVENTS = """
@@ -151,23 +149,6 @@ async def wait_for_deliveries(
         await asyncio.sleep(0.05)
 
 
-def start_profiler(server: Server, directory: Path, n: int) -> subprocess.Popen[bytes]:
-    directory.mkdir(parents=True, exist_ok=True)
-    output = directory / f"realtime-{n}.txt"
-    command = ["py-spy", "record", "--pid", str(server.process.pid), "--rate", "100",
-               "--format", "raw", "--nonblocking", "--output", str(output)]  # fmt: skip
-    log(f"  profiling the server into {output}")
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-async def stop_profiler(profiler: subprocess.Popen[bytes]) -> None:
-    profiler.send_signal(signal.SIGINT)
-    try:
-        await asyncio.to_thread(profiler.wait, 30)
-    except subprocess.TimeoutExpired:
-        profiler.kill()
-
-
 async def measure(
     n: int, *, server: Server, committer: Committer, plan: Plan,
     bookings: Sequence[uuid.UUID], spares: list[uuid.UUID],
@@ -193,7 +174,9 @@ async def measure(
             for subscriber in subscribers:
                 subscriber.received.clear()
             server_cpu, client_cpu = server.cpu_seconds(), sum(me.cpu_times()[:2])
-            profiler = start_profiler(server, plan.profile, n) if plan.profile else None
+            profiler = None
+            if plan.profile is not None:
+                profiler = start_profiler(server, plan.profile / f"realtime-{n}.txt")
             # the bench's own full collections (it keeps every delivery) would stall its loop
             # and show up as server latency: none while the measured events arrive
             gc.collect()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -82,6 +83,23 @@ class Server:
         with contextlib.suppress(OSError):
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
         return "(no log)"
+
+
+def start_profiler(server: Server, output: Path) -> subprocess.Popen[bytes]:
+    """py-spy (on PATH) recording the server into a raw flamegraph file until stopped."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    command = ["py-spy", "record", "--pid", str(server.process.pid), "--rate", "100",
+               "--format", "raw", "--nonblocking", "--output", str(output)]  # fmt: skip
+    print(f"  profiling the server into {output}", flush=True)
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def stop_profiler(profiler: subprocess.Popen[bytes]) -> None:
+    profiler.send_signal(signal.SIGINT)
+    try:
+        await asyncio.to_thread(profiler.wait, 30)
+    except subprocess.TimeoutExpired:
+        profiler.kill()
 
 
 class PeakSampler:

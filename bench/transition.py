@@ -1,0 +1,236 @@
+"""transitionBooking throughput and latency over HTTP, side by side with the same status change
+in raw SQL over asyncpg, at 4, 16 and 64 concurrent clients.
+
+    uv run python -m bench.transition [--clients 4,16,64] [--seconds 10] [--smoke]
+
+Each client is a stylist flipping their own booking START / UNDO_START, one request at a time
+(closed loop): over HTTP/1.1 keep-alive to a real uvicorn server process, or over an asyncpg
+connection of its own (lock NOWAIT, then change_booking_status() in one transaction). For each
+client count the raw run goes first, then the API run, a warm-up before each. DATABASE_URL set:
+a throwaway database on that server, else an embedded PostgreSQL. Writes
+bench/results/transition.md (transition-smoke.md for --smoke)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil  # type: ignore[import-untyped]
+import uvloop
+
+from bench.database import BenchDatabase, arrange_salon, bench_database
+from bench.measure import log
+from bench.report import percentile
+from bench.server import Server, run_server, start_profiler, stop_profiler
+from bench.workload import ApiFlipper, Chair, RawFlipper, Tally, arrange_chairs, flip_until
+from salonbook.db.engine import create_engine
+
+RESULTS = Path(__file__).parent / "results"
+Flipper = ApiFlipper | RawFlipper
+
+
+@dataclass(frozen=True)
+class Plan:
+    clients: Sequence[int]
+    seconds: float
+    """Measured time per run (each client stops starting requests after it)."""
+    warmup: int
+    """Requests per client before the measured part."""
+    at_most: int | None
+    """Measured requests per client at most (the smoke size), else until `seconds`."""
+    profile: Path | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    """One way (API or raw) at one client count."""
+
+    clients: int
+    changes: int
+    errors: int
+    seconds: float
+    p50: float
+    p99: float
+    server_cpu: float | None
+    """CPU seconds of the server process during the run (API runs)."""
+    bench_cpu: float
+
+    @property
+    def per_second(self) -> float:
+        return self.changes / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Pair:
+    api: Run
+    raw: Run
+
+    @property
+    def ratio(self) -> float:
+        return self.api.per_second / self.raw.per_second if self.raw.per_second else 0.0
+
+
+async def _run(
+    flippers: Sequence[Flipper], plan: Plan, server: Server | None, first_errors: list[str]
+) -> Run:
+    warmup = [Tally() for _ in flippers]
+    await asyncio.gather(*(
+        flip_until(f, t, done=lambda: False, at_most=plan.warmup)
+        for f, t in zip(flippers, warmup, strict=True)
+    ))  # fmt: skip
+    tallies = [Tally() for _ in flippers]
+    me = psutil.Process()
+    server_cpu = server.cpu_seconds() if server else 0.0
+    bench_cpu = sum(me.cpu_times()[:2])
+    started = time.perf_counter()
+    deadline = started + plan.seconds
+    await asyncio.gather(*(
+        flip_until(f, t, done=lambda: time.perf_counter() >= deadline, at_most=plan.at_most)
+        for f, t in zip(flippers, tallies, strict=True)
+    ))  # fmt: skip
+    elapsed = time.perf_counter() - started
+    latencies = sorted(x for t in tallies for x in t.latencies)
+    errors = [e for t in warmup + tallies for e in t.errors]
+    first_errors += errors[: max(0, 5 - len(first_errors))]
+    return Run(
+        clients=len(flippers),
+        changes=len(latencies),
+        errors=len(errors),
+        seconds=elapsed,
+        p50=percentile(latencies, 0.50),
+        p99=percentile(latencies, 0.99),
+        server_cpu=server.cpu_seconds() - server_cpu if server else None,
+        bench_cpu=sum(me.cpu_times()[:2]) - bench_cpu,
+    )
+
+
+async def _measured(
+    opened: Awaitable[list[Flipper]], plan: Plan, server: Server | None, errors: list[str]
+) -> Run:
+    flippers = await opened
+    try:
+        return await _run(flippers, plan, server, errors)
+    finally:
+        await asyncio.gather(*(f.close() for f in flippers), return_exceptions=True)
+
+
+async def _api_flippers(server: Server, chairs: Sequence[Chair]) -> list[Flipper]:
+    base = f"http://{server.host}:{server.port}"
+    return [ApiFlipper(base, chair) for chair in chairs]
+
+
+async def _raw_flippers(dsn: str, chairs: Sequence[Chair]) -> list[Flipper]:
+    return list(await asyncio.gather(*(RawFlipper.connect(dsn, chair) for chair in chairs)))
+
+
+async def measure_transitions(
+    server: Server, database: BenchDatabase, chairs: Sequence[Chair], plan: Plan
+) -> list[Pair]:
+    """Raw, then API, for each client count; `chairs` has one chair per client at least."""
+    pairs = []
+    for n in plan.clients:
+        errors: list[str] = []
+        raw = await _measured(_raw_flippers(database.dsn, chairs[:n]), plan, None, errors)
+        profiler = None
+        if plan.profile is not None:
+            profiler = start_profiler(server, plan.profile / f"transition-{n}.txt")
+        try:
+            api = await _measured(_api_flippers(server, chairs[:n]), plan, server, errors)
+        finally:
+            if profiler is not None:
+                await stop_profiler(profiler)
+        pair = Pair(api=api, raw=raw)
+        pairs.append(pair)
+        log(f"  {n} clients: API {api.per_second:.0f}/s (p50 {api.p50 * 1000:.1f} ms, p99 "
+            f"{api.p99 * 1000:.1f} ms), raw {raw.per_second:.0f}/s (p50 {raw.p50 * 1000:.1f} "
+            f"ms, p99 {raw.p99 * 1000:.1f} ms); API/raw {pair.ratio:.2f}")  # fmt: skip
+        for error in errors:
+            log(f"  error: {error}")
+    return pairs
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def transition_table(pairs: Sequence[Pair]) -> str:
+    lines = [
+        "| clients | API changes/s | raw changes/s | API/raw | API p50 ms | API p99 ms "
+        "| raw p50 ms | raw p99 ms | errors | server CPU s / run s | bench CPU s (API, raw) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for p in pairs:
+        cpu = f"{p.api.server_cpu or 0:.1f} / {p.api.seconds:.1f}"
+        lines.append(
+            f"| {p.api.clients} | {p.api.per_second:,.0f} | {p.raw.per_second:,.0f} "
+            f"| {p.ratio:.2f} | {_ms(p.api.p50)} | {_ms(p.api.p99)} | {_ms(p.raw.p50)} "
+            f"| {_ms(p.raw.p99)} | {p.api.errors + p.raw.errors} | {cpu} "
+            f"| {p.api.bench_cpu:.1f}, {p.raw.bench_cpu:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.transition",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    counts = lambda text: [int(part) for part in text.split(",") if part.strip()]  # noqa: E731
+    parser.add_argument("--clients", type=counts, default=[4, 16, 64])
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured time per run")
+    parser.add_argument("--warmup", type=int, default=20, help="requests per client first")
+    parser.add_argument("--smoke", action="store_true", help="50 requests per run, seconds")
+    parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument(
+        "--profile", type=Path, default=None, metavar="DIR",
+        help="py-spy the server during each API run (uv run --with py-spy==0.4.1 ...)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    if args.output is None:
+        args.output = RESULTS / ("transition-smoke.md" if args.smoke else "transition.md")
+    return args
+
+
+def plan_from(args: argparse.Namespace) -> Plan:
+    if args.smoke:
+        return Plan(clients=[2, 5], seconds=60.0, warmup=2, at_most=10, profile=args.profile)
+    return Plan(args.clients, args.seconds, args.warmup, None, args.profile)
+
+
+async def run(args: argparse.Namespace) -> None:
+    plan = plan_from(args)
+    async with contextlib.AsyncExitStack() as stack:
+        log("starting the database")
+        database = await stack.enter_async_context(bench_database(os.environ.get("DATABASE_URL")))
+        engine = create_engine(database.url, pool_size=2)
+        stack.push_async_callback(engine.dispose)
+        salon = await arrange_salon(engine)
+        chairs = await arrange_chairs(engine, salon, max(plan.clients))
+        server = await stack.enter_async_context(run_server(database.url))
+        log(f"database ready ({database.where}); server pid {server.process.pid}")
+        pairs = await measure_transitions(server, database, chairs, plan)
+        text = "\n".join([
+            f"# transitionBooking benchmark ({database.where}; load {os.getloadavg()[0]:.2f})",
+            "", transition_table(pairs), "",
+        ])  # fmt: skip
+    print(text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
+    log(f"written to {args.output}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    uvloop.run(run(parse_args(argv)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
