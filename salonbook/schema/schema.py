@@ -5,6 +5,7 @@ from __future__ import annotations
 from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -25,9 +26,15 @@ MAX_TOKENS = 2_000
 MAX_ALIASES = 20
 
 
-class DepthLimit(QueryDepthLimiter):
+# The limiters' rule classes are made once: the rules are part of ValidationCache's key, and a
+# limiter built per request makes a new class each time, so nothing would ever be a cache hit.
+_DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
+_ALIAS_RULES = MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules
+
+
+class DepthLimit(AddValidationRules):
     def __init__(self) -> None:
-        super().__init__(max_depth=MAX_DEPTH)
+        super().__init__(_DEPTH_RULES)
 
 
 class TokenLimit(MaxTokensLimiter):
@@ -35,9 +42,9 @@ class TokenLimit(MaxTokensLimiter):
         super().__init__(max_token_count=MAX_TOKENS)
 
 
-class AliasLimit(MaxAliasesLimiter):
+class AliasLimit(AddValidationRules):
     def __init__(self) -> None:
-        super().__init__(max_alias_count=MAX_ALIASES)
+        super().__init__(_ALIAS_RULES)
 
 
 class SalonbookSchema(Schema):
