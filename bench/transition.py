@@ -163,15 +163,17 @@ def _ms(seconds: float) -> str:
 def transition_table(pairs: Sequence[Pair]) -> str:
     lines = [
         "| clients | API changes/s | raw changes/s | API/raw | API p50 ms | API p99 ms "
-        "| raw p50 ms | raw p99 ms | errors | server CPU s / run s | bench CPU s (API, raw) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| raw p50 ms | raw p99 ms | errors | server CPU ms/change | server CPU s / run s "
+        "| bench CPU s (API, raw) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in pairs:
         cpu = f"{p.api.server_cpu or 0:.1f} / {p.api.seconds:.1f}"
+        per_change = (p.api.server_cpu or 0) * 1000 / p.api.changes if p.api.changes else 0.0
         lines.append(
             f"| {p.api.clients} | {p.api.per_second:,.0f} | {p.raw.per_second:,.0f} "
             f"| {p.ratio:.2f} | {_ms(p.api.p50)} | {_ms(p.api.p99)} | {_ms(p.raw.p50)} "
-            f"| {_ms(p.raw.p99)} | {p.api.errors + p.raw.errors} | {cpu} "
+            f"| {_ms(p.raw.p99)} | {p.api.errors + p.raw.errors} | {per_change:.2f} | {cpu} "
             f"| {p.api.bench_cpu:.1f}, {p.raw.bench_cpu:.1f} |"
         )
     return "\n".join(lines)

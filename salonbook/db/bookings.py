@@ -11,8 +11,9 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Row, and_, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from salonbook.db import events
-from salonbook.db.tables import bookings
+from salonbook.db import events, history
+from salonbook.db.history import StatusChangeRecord
+from salonbook.db.tables import booking_status_history, bookings
 from salonbook.domain.model import Actor, BookingFacts
 from salonbook.domain.refunds import RefundPolicy
 from salonbook.domain.roles import Role
@@ -180,6 +181,24 @@ async def change_status(
         )
     ).one()
     return RecordedChange(history_id=row.history_id, event_id=row.event_id, version=row.new_version)
+
+
+_AUDIT = "audit_"
+
+
+async def as_changed(
+    connection: AsyncConnection, *, booking_id: UUID, status_change_id: int
+) -> tuple[Booking, StatusChangeRecord]:
+    """The booking as a change in this transaction left it, and the change's audit row, in
+    one round trip."""
+    audit = [column.label(_AUDIT + column.name) for column in booking_status_history.c]
+    query = (
+        select(bookings, *audit)
+        .join(booking_status_history, booking_status_history.c.booking_id == bookings.c.id)
+        .where(bookings.c.id == booking_id, booking_status_history.c.id == status_change_id)
+    )
+    row = (await connection.execute(query)).one()
+    return booking_from_row(row), history.record_from(row._mapping, prefix=_AUDIT)
 
 
 async def soft_delete(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from salonbook.domain.errors import (
     ConcurrentUpdate,
@@ -20,6 +24,8 @@ SERIALIZATION_FAILURE = "40001"
 DEADLOCK_DETECTED = "40P01"
 EXCLUSION_VIOLATION = "23P01"
 UNSTORABLE_TEXT = ("22021", "22P05")  # NUL bytes and the like: bad input, not a retry
+PING_AFTER_IDLE_SECONDS = 1.0
+_RETURNED_AT = "salonbook_returned_at"
 
 
 def create_engine(
@@ -32,11 +38,13 @@ def create_engine(
     """Every wait is bounded: connecting (`connect_timeout`), waiting for a pooled connection
     (the same), a statement and a lock on the server (`statement_timeout_ms`), and a reply on
     the client side (a second more: a server that stops answering does not hang a request)."""
-    return create_async_engine(
+    engine = create_async_engine(
         url,
+        # pool_size is also the most: a connection opened beyond the pool (an "overflow" one)
+        # is closed as soon as it is given back, so a steady load just above the pool size
+        # would open a new connection (and PostgreSQL a new backend) for most requests.
         pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_pre_ping=True,
+        max_overflow=0,
         pool_timeout=connect_timeout,
         hide_parameters=True,  # errors are logged: their parameters may be notes or names
         connect_args={
@@ -49,6 +57,32 @@ def create_engine(
             },
         },
     )
+    ping_when_idle(engine)
+    return engine
+
+
+def ping_when_idle(engine: AsyncEngine, *, idle_seconds: float = PING_AFTER_IDLE_SECONDS) -> None:
+    """Check a pooled connection before use, like pool_pre_ping, but only a round trip when it
+    sat idle for a while: one back from use a moment ago is alive unless its socket closed
+    (a terminated backend or a restarted server closes it), and pool_pre_ping's asyncpg ping
+    costs three round trips (BEGIN, ";", ROLLBACK) on every checkout. A dead connection is
+    replaced by a fresh one (the pool retries on DisconnectionError)."""
+    pool = engine.sync_engine.pool
+
+    @event.listens_for(pool, "checkin")
+    def returned(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def check(dbapi_connection: Any, record: ConnectionPoolEntry, _: PoolProxiedConnection) -> None:
+        if dbapi_connection.driver_connection.is_closed():
+            raise DisconnectionError("the connection was closed")
+        returned_at = record.info.get(_RETURNED_AT)
+        if returned_at is None or time.monotonic() - returned_at > idle_seconds:
+            try:
+                dbapi_connection.ping()
+            except Exception as error:
+                raise DisconnectionError(str(error)) from error
 
 
 def sqlstate(error: DBAPIError) -> str | None:
@@ -65,6 +99,15 @@ def translate(error: DBAPIError) -> SalonbookError | None:
     if state in UNSTORABLE_TEXT:
         return ValidationFailed("the input contains characters that cannot be stored")
     return None
+
+
+@asynccontextmanager
+async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for one read statement, in autocommit: the statement is its own
+    transaction, without the BEGIN and ROLLBACK round trips around it. A read of several
+    statements that must agree with each other takes a transaction instead."""
+    async with engine.connect() as connection:
+        yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @asynccontextmanager

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select
+from sqlalchemy import RowMapping, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salonbook.db.tables import booking_status_history as history
@@ -32,19 +32,25 @@ class StatusChangeRecord:
     created_at: datetime
 
 
-def _record(row: Row[Any]) -> StatusChangeRecord:
+def record_from(row: RowMapping, *, prefix: str = "") -> StatusChangeRecord:
+    """The record of a row's columns, named `prefix` + the column name."""
+
+    def column(name: str) -> Any:
+        return row[prefix + name]
+
+    ip_address = column("ip_address")
     return StatusChangeRecord(
-        id=row.id,
-        booking_id=row.booking_id,
-        action=BookingAction(row.action),
-        from_status=BookingStatus(row.from_status),
-        to_status=BookingStatus(row.to_status),
-        actor_id=row.actor_id,
-        actor_role=Role(row.actor_role),
-        reason=row.reason,
-        ip_address=str(row.ip_address) if row.ip_address is not None else None,
-        user_agent=row.user_agent,
-        created_at=row.created_at,
+        id=column("id"),
+        booking_id=column("booking_id"),
+        action=BookingAction(column("action")),
+        from_status=BookingStatus(column("from_status")),
+        to_status=BookingStatus(column("to_status")),
+        actor_id=column("actor_id"),
+        actor_role=Role(column("actor_role")),
+        reason=column("reason"),
+        ip_address=str(ip_address) if ip_address is not None else None,
+        user_agent=column("user_agent"),
+        created_at=column("created_at"),
     )
 
 
@@ -59,7 +65,7 @@ async def for_bookings(
     )
     found: dict[UUID, list[StatusChangeRecord]] = defaultdict(list)
     for row in rows:
-        found[row.booking_id].append(_record(row))
+        found[row.booking_id].append(record_from(row._mapping))
     return found
 
 
@@ -67,4 +73,4 @@ async def load_many(
     connection: AsyncConnection, *, ids: Sequence[int]
 ) -> dict[int, StatusChangeRecord]:
     rows = await connection.execute(select(history).where(history.c.id.in_(ids)))
-    return {row.id: _record(row) for row in rows}
+    return {row.id: record_from(row._mapping) for row in rows}

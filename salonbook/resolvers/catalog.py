@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from salonbook.db import services
-from salonbook.db.engine import unit_of_work
+from salonbook.db.engine import reading, unit_of_work
 from salonbook.db.services import Service
 from salonbook.domain.errors import Forbidden, ValidationFailed
 from salonbook.domain.roles import Role
@@ -16,7 +16,7 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 async def list_services(deps: Deps, caller: Caller) -> list[Service]:
     actor = caller.require_actor()
-    async with deps.engine.connect() as connection:
+    async with reading(deps.engine) as connection:
         return await services.list_services(connection, include_inactive=actor.role.sees_everything)
 
 

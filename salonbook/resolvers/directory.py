@@ -6,7 +6,7 @@ import re
 from uuid import UUID
 
 from salonbook.db import people
-from salonbook.db.engine import unit_of_work
+from salonbook.db.engine import reading, unit_of_work
 from salonbook.db.people import Person
 from salonbook.domain.errors import Forbidden, ValidationFailed
 from salonbook.domain.roles import Role
@@ -19,7 +19,7 @@ _PHONE = re.compile(r"^\+?[0-9 ()\-]{5,20}$")
 async def me(deps: Deps, caller: Caller) -> Person | None:
     if caller.actor is None:
         return None
-    async with deps.engine.connect() as connection:
+    async with reading(deps.engine) as connection:
         return await people.load(connection, person_id=caller.actor.person_id)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salonbook.db import bookings
+from salonbook.db.bookings import Booking
+from salonbook.db.history import StatusChangeRecord
 from salonbook.db.idempotency import key_use
 from salonbook.domain.errors import NotFound, VersionConflict
 from salonbook.domain.rules import decide
@@ -21,6 +23,10 @@ from salonbook.resolvers.once import run_once
 class Transitioned:
     booking_id: UUID
     status_change_id: int
+    booking: Booking | None = None
+    """The booking as this change left it, read in its transaction (None when the idempotency
+    key replayed an earlier change: read it afresh)."""
+    status_change: StatusChangeRecord | None = None
 
 
 async def transition_booking(
@@ -35,6 +41,7 @@ async def transition_booking(
 ) -> Transitioned:
     actor = caller.require_actor()
     now = deps.clock.now()
+    fresh: list[tuple[Booking, StatusChangeRecord]] = []
 
     async def work(connection: AsyncConnection) -> dict[str, Any]:
         booking = await bookings.lock(connection, booking_id=booking_id, viewer=actor)
@@ -62,6 +69,11 @@ async def transition_booking(
             user_agent=caller.user_agent,
             now=now,
         )
+        fresh.append(
+            await bookings.as_changed(
+                connection, booking_id=booking_id, status_change_id=recorded.history_id
+            )
+        )
         return {"booking_id": str(booking_id), "status_change_id": recorded.history_id}
 
     use = None
@@ -79,6 +91,11 @@ async def transition_booking(
             request=request,
         )
     result = await run_once(deps, use=use, work=work)
-    return Transitioned(
+    done = Transitioned(
         booking_id=UUID(result["booking_id"]), status_change_id=int(result["status_change_id"])
     )
+    # what this request's own committed change left; not a rolled-back attempt's
+    for booking, change in fresh:
+        if change.id == done.status_change_id:
+            return replace(done, booking=booking, status_change=change)
+    return done

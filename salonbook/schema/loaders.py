@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 
 from salonbook.db import bookings, history, notes, people, reschedules, services
 from salonbook.db.bookings import Booking
+from salonbook.db.engine import reading
 from salonbook.db.history import StatusChangeRecord
 from salonbook.db.notes import Note
 from salonbook.db.people import Person
@@ -29,7 +30,7 @@ def _loader(
     default: Callable[[], V | None] = lambda: None,
 ) -> DataLoader[K, V | None]:
     async def load(keys: list[K]) -> list[V | None]:
-        async with engine.connect() as connection:  # its own connection: never shared
+        async with reading(engine) as connection:  # its own connection: never shared
             found = await fetch(connection, keys)
         return [found.get(key, default()) for key in keys]
 

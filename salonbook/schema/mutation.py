@@ -75,8 +75,10 @@ class Mutation(WorkflowMutations):
                 idempotency_key=parse_key(input.idempotency_key),
             )
             viewer = ctx.caller.require_actor()
-            record = await load_booking(ctx.deps, ctx.caller, booking_id=done.booking_id)
-            change = await ctx.loaders.status_change.load(done.status_change_id)
+            record, change = done.booking, done.status_change
+            if record is None or change is None:  # a replayed key: read them now
+                record = await load_booking(ctx.deps, ctx.caller, booking_id=done.booking_id)
+                change = await ctx.loaders.status_change.load(done.status_change_id)
             assert change is not None, "a recorded change is never deleted"
             return TransitionBookingSuccess(
                 booking=BookingType(record=record, viewer=viewer),

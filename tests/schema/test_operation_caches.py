@@ -3,7 +3,9 @@ again, and what a cached validation refused is refused the same way every time."
 
 from __future__ import annotations
 
+import functools
 import uuid
+from typing import Any, cast
 
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import DEFAULT_MAXSIZE, _get_validate_cache
@@ -16,7 +18,8 @@ from tests.support.api import Api
 async def test_a_repeated_operation_is_parsed_and_validated_once(api: Api) -> None:
     token = api.token(uuid.uuid4(), Role.ADMIN)
     query = f"query Probe{uuid.uuid4().hex} {{ services {{ id }} }}"
-    parses, validations = _get_parse_cache(DEFAULT_MAXSIZE), _get_validate_cache(DEFAULT_MAXSIZE)
+    parses = cast("functools._lru_cache_wrapper[Any]", _get_parse_cache(DEFAULT_MAXSIZE))
+    validations = cast("functools._lru_cache_wrapper[Any]", _get_validate_cache(DEFAULT_MAXSIZE))
     parsed, validated = parses.cache_info(), validations.cache_info()
 
     first = await api.gql(query, token=token)
