@@ -88,7 +88,7 @@ class Server:
 def start_profiler(server: Server, output: Path) -> subprocess.Popen[bytes]:
     """py-spy (on PATH) recording the server into a raw flamegraph file until stopped."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    command = ["py-spy", "record", "--pid", str(server.process.pid), "--rate", "100",
+    command = ["py-spy", "record", "--pid", str(server.process.pid), "--rate", "100", "--gil",
                "--format", "raw", "--nonblocking", "--output", str(output)]  # fmt: skip
     print(f"  profiling the server into {output}", flush=True)
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +25,7 @@ log = logging.getLogger(__name__)
 HMAC_ALGORITHM = "HS256"
 KEY_SET_ALGORITHMS = frozenset({"RS256", "ES256"})
 MIN_HMAC_SECRET_BYTES = 32
+VERIFIED_TOKENS_KEPT = 10_000
 _ROLE_NAMES = frozenset(role.value for role in Role)
 
 
@@ -111,6 +114,7 @@ class TokenVerifier:
         role_claim: str = "role",
         audience: str | None = None,
         issuer: str | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if not hs256_secret and jwks_file is None:
             raise ValueError("token verification needs an HS256 secret or a JWKS file")
@@ -127,6 +131,11 @@ class TokenVerifier:
         self._role_path = _role_path(role_claim)
         self._audience = audience
         self._issuer = issuer
+        self._clock = clock
+        self._verified: dict[str, tuple[Claims, float]] = {}
+        """Tokens verified before, with their `exp`: a client sends the same token with every
+        request, and nothing but the passing of `exp` can make a verified token invalid (the
+        keys, audience and issuer are fixed; `nbf` only ever becomes true)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenVerifier:
@@ -140,6 +149,20 @@ class TokenVerifier:
 
     def verify(self, token: str) -> Claims:
         """The claims of a valid token; InvalidToken for anything else."""
+        known = self._verified.get(token)
+        if known is not None:
+            claims, expires = known
+            if self._clock() < expires:  # as PyJWT judges `exp`, with no leeway
+                return claims
+            del self._verified[token]
+            raise InvalidToken("token expired")
+        claims, expires = self._verify(token)
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            del self._verified[next(iter(self._verified))]  # the oldest
+        self._verified[token] = (claims, expires)
+        return claims
+
+    def _verify(self, token: str) -> tuple[Claims, float]:
         try:
             payload = self._decode(token)
         except jwt.MissingRequiredClaimError as error:
@@ -147,13 +170,14 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             reason = next((r for kind, r in _REFUSAL_REASONS if isinstance(error, kind)), None)
             raise InvalidToken(reason or "invalid token") from None
-        return Claims(
+        claims = Claims(
             sub=_subject(payload),
             role=self._role(payload),
             name=payload["name"] if isinstance(payload.get("name"), str) else None,
             email=payload["email"] if isinstance(payload.get("email"), str) else None,
             expires_at=_expiry(payload),
         )
+        return claims, float(payload["exp"])
 
     def _decode(self, token: str) -> dict[str, Any]:
         header = _SIGNATURES.get_unverified_header(token)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, and_, select, text
+from sqlalchemy import ColumnElement, Row, and_, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salonbook.db import events, history
@@ -65,13 +65,27 @@ def booking_from_row(row: Row[Any]) -> Booking:
 _LIVE = bookings.c.deleted_at.is_(None)
 
 
+def _visible(role: Role, person: Any) -> ColumnElement[bool]:
+    if role is Role.CUSTOMER:
+        return and_(_LIVE, bookings.c.customer_id == person)
+    if role is Role.STYLIST:
+        return and_(_LIVE, bookings.c.stylist_id == person)
+    return _LIVE
+
+
 def visible_to(viewer: Actor) -> ColumnElement[bool]:
     """The SQL condition for the bookings a viewer may see (deleted ones: nobody)."""
-    if viewer.role is Role.CUSTOMER:
-        return and_(_LIVE, bookings.c.customer_id == viewer.person_id)
-    if viewer.role is Role.STYLIST:
-        return and_(_LIVE, bookings.c.stylist_id == viewer.person_id)
-    return _LIVE
+    return _visible(viewer.role, viewer.person_id)
+
+
+# Built once per role (not per request): building a statement and its cache key costs more
+# than running it does.
+_LOCKS = {
+    role: select(bookings)
+    .where(bookings.c.id == bindparam("booking_id"), _visible(role, bindparam("viewer_id")))
+    .with_for_update(nowait=True)
+    for role in Role
+}
 
 
 async def lock(connection: AsyncConnection, *, booking_id: UUID, viewer: Actor) -> Booking | None:
@@ -79,12 +93,8 @@ async def lock(connection: AsyncConnection, *, booking_id: UUID, viewer: Actor) 
 
     Visibility is part of the WHERE clause, so a booking the viewer may not see is never
     locked and cannot answer CONCURRENT_UPDATE instead of NOT_FOUND."""
-    query = (
-        select(bookings)
-        .where(bookings.c.id == booking_id, visible_to(viewer))
-        .with_for_update(nowait=True)
-    )
-    row = (await connection.execute(query)).one_or_none()
+    parameters = {"booking_id": booking_id, "viewer_id": viewer.person_id}
+    row = (await connection.execute(_LOCKS[viewer.role], parameters)).one_or_none()
     return booking_from_row(row) if row else None
 
 
@@ -184,6 +194,14 @@ async def change_status(
 
 
 _AUDIT = "audit_"
+_AS_CHANGED = (
+    select(bookings, *(column.label(_AUDIT + column.name) for column in booking_status_history.c))
+    .join(booking_status_history, booking_status_history.c.booking_id == bookings.c.id)
+    .where(
+        bookings.c.id == bindparam("booking_id"),
+        booking_status_history.c.id == bindparam("status_change_id"),
+    )
+)
 
 
 async def as_changed(
@@ -191,13 +209,8 @@ async def as_changed(
 ) -> tuple[Booking, StatusChangeRecord]:
     """The booking as a change in this transaction left it, and the change's audit row, in
     one round trip."""
-    audit = [column.label(_AUDIT + column.name) for column in booking_status_history.c]
-    query = (
-        select(bookings, *audit)
-        .join(booking_status_history, booking_status_history.c.booking_id == bookings.c.id)
-        .where(bookings.c.id == booking_id, booking_status_history.c.id == status_change_id)
-    )
-    row = (await connection.execute(query)).one()
+    parameters = {"booking_id": booking_id, "status_change_id": status_change_id}
+    row = (await connection.execute(_AS_CHANGED, parameters)).one()
     return booking_from_row(row), history.record_from(row._mapping, prefix=_AUDIT)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeVar
 from uuid import UUID
 
@@ -37,34 +37,50 @@ def _loader(
     return DataLoader(load_fn=load)
 
 
-@dataclass
 class Loaders:
-    engine: AsyncEngine
-    booking: DataLoader[UUID, Booking | None] = field(init=False)
-    person: DataLoader[UUID, Person | None] = field(init=False)
-    service: DataLoader[UUID, Service | None] = field(init=False)
-    status_history: DataLoader[UUID, list[StatusChangeRecord] | None] = field(init=False)
-    status_change: DataLoader[int, StatusChangeRecord | None] = field(init=False)
-    notes: DataLoader[UUID, list[Note] | None] = field(init=False)
-    note: DataLoader[UUID, Note | None] = field(init=False)
-    reschedules: DataLoader[UUID, list[Reschedule] | None] = field(init=False)
-    reschedule: DataLoader[int, Reschedule | None] = field(init=False)
+    """Each loader is made on first use: most operations touch one or two of them."""
 
-    def __post_init__(self) -> None:
-        self.booking = _loader(self.engine, lambda c, ids: bookings.load_many(c, ids=ids))
-        self.person = _loader(self.engine, lambda c, ids: people.load_many(c, ids=ids))
-        self.service = _loader(self.engine, lambda c, ids: services.load_many(c, ids=ids))
-        self.status_history = _loader(
-            self.engine,
-            lambda c, ids: history.for_bookings(c, booking_ids=ids),
-            default=list,
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @cached_property
+    def booking(self) -> DataLoader[UUID, Booking | None]:
+        return _loader(self.engine, lambda c, ids: bookings.load_many(c, ids=ids))
+
+    @cached_property
+    def person(self) -> DataLoader[UUID, Person | None]:
+        return _loader(self.engine, lambda c, ids: people.load_many(c, ids=ids))
+
+    @cached_property
+    def service(self) -> DataLoader[UUID, Service | None]:
+        return _loader(self.engine, lambda c, ids: services.load_many(c, ids=ids))
+
+    @cached_property
+    def status_history(self) -> DataLoader[UUID, list[StatusChangeRecord] | None]:
+        return _loader(
+            self.engine, lambda c, ids: history.for_bookings(c, booking_ids=ids), default=list
         )
-        self.status_change = _loader(self.engine, lambda c, ids: history.load_many(c, ids=ids))
-        self.notes = _loader(
+
+    @cached_property
+    def status_change(self) -> DataLoader[int, StatusChangeRecord | None]:
+        return _loader(self.engine, lambda c, ids: history.load_many(c, ids=ids))
+
+    @cached_property
+    def notes(self) -> DataLoader[UUID, list[Note] | None]:
+        return _loader(
             self.engine, lambda c, ids: notes.for_bookings(c, booking_ids=ids), default=list
         )
-        self.note = _loader(self.engine, lambda c, ids: notes.load_many(c, ids=ids))
-        self.reschedules = _loader(
+
+    @cached_property
+    def note(self) -> DataLoader[UUID, Note | None]:
+        return _loader(self.engine, lambda c, ids: notes.load_many(c, ids=ids))
+
+    @cached_property
+    def reschedules(self) -> DataLoader[UUID, list[Reschedule] | None]:
+        return _loader(
             self.engine, lambda c, ids: reschedules.for_bookings(c, booking_ids=ids), default=list
         )
-        self.reschedule = _loader(self.engine, lambda c, ids: reschedules.load_many(c, ids=ids))
+
+    @cached_property
+    def reschedule(self) -> DataLoader[int, Reschedule | None]:
+        return _loader(self.engine, lambda c, ids: reschedules.load_many(c, ids=ids))

@@ -314,3 +314,16 @@ def test_misconfiguration_is_refused_at_construction(
         jwks_file.write_text(keys if isinstance(keys, str) else json.dumps({"keys": keys}))
     with pytest.raises(ValueError, match=re.escape(problem)):
         TokenVerifier(hs256_secret=secret, jwks_file=jwks_file, role_claim=role_claim)
+
+
+def test_a_token_verified_before_is_refused_from_its_expiry_on() -> None:
+    now = [datetime.now(UTC).timestamp()]
+    verifier = TokenVerifier(hs256_secret=SECRET, jwks_file=None, clock=lambda: now[0])
+    token = mint_token(secret=SECRET, sub=PERSON, role=Role.STYLIST, ttl=timedelta(minutes=5))
+    first = verifier.verify(token)
+    now[0] = first.expires_at.timestamp() - 1
+
+    assert verifier.verify(token) == first
+    now[0] = first.expires_at.timestamp()  # `exp` itself is past, as PyJWT judges it
+    with pytest.raises(InvalidToken, match=r"^token expired$"):
+        verifier.verify(token)
