@@ -42,8 +42,8 @@ class Size:
 
 _PEOPLE = """
 INSERT INTO people (id, role, display_name, email, created_at, updated_at)
-SELECT gen_random_uuid(), $1, $2 || n, 'fill' || n || '@example.invalid', now(), now()
-FROM generate_series(1, $3) AS n
+SELECT gen_random_uuid(), $1::text, $2::text || n, 'fill' || n || '@example.invalid', now(), now()
+FROM generate_series(1, $3::int) AS n
 """
 _SERVICES = """
 INSERT INTO services (id, name, duration_minutes, price_cents, currency, active,
@@ -52,7 +52,7 @@ SELECT gen_random_uuid(), 'Fill service ' || n, 30 + 10 * (n % 4), 2500 + 500 * 
        now(), now()
 FROM generate_series(1, 6) AS n
 """
-# $1 stylists, $2 bookings per stylist, $3 the first day (a date, UTC)
+# $1 bookings per stylist, $2 the first day (a date, UTC)
 _BOOKINGS = """
 WITH stylist AS (
     SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM people
@@ -66,10 +66,10 @@ WITH stylist AS (
     FROM services WHERE name LIKE 'Fill service %'
 ), slot AS (
     SELECT s.id AS stylist_id, s.n, k,
-           ($3::date + (k / 8) * interval '1 day' + (9 + k % 8) * interval '1 hour')
+           ($2::date + (k / 8) * interval '1 day' + (9 + k % 8) * interval '1 hour')
                AT TIME ZONE 'UTC' AS start_time,
            1 + (s.n + k) % 6 AS service_no
-    FROM stylist s CROSS JOIN generate_series(0, $2 - 1) AS k
+    FROM stylist s CROSS JOIN generate_series(0, $1::int - 1) AS k
 )
 INSERT INTO bookings (id, customer_id, stylist_id, service_id, start_time, end_time, status,
                       price_cents, currency, version, status_changed_at, created_at, updated_at)
@@ -117,7 +117,7 @@ UPDATE bookings b SET
     refund_policy = {refund_policy},
     refund_cents = {refund_cents}
 FROM booking_status_history h
-WHERE h.id > $1 AND h.booking_id = b.id AND b.status = h.from_status
+WHERE h.id > $1::bigint AND h.booking_id = b.id AND b.status = h.from_status
 """
 _REFUNDS = {
     ("PENDING", "CANCELLED"): ("'NOT_CHARGED'", "0"),
@@ -137,7 +137,7 @@ async def fill(connection: Any, bookings: int, *, log: Any = print) -> Size:
         first_day = await connection.fetchval(
             "SELECT (now() AT TIME ZONE 'UTC')::date - $1::int", size.days * 3 // 4
         )
-        await connection.execute(_BOOKINGS, size.stylists, size.per_stylist, first_day)
+        await connection.execute(_BOOKINGS, size.per_stylist, first_day)
         log(f"  {size.stylists * size.per_stylist:,} bookings inserted PENDING")
         for action, source, target, who, which in _STEPS:
             reason = "'bench fill'" if action in ("CANCEL", "MARK_NO_SHOW") else "NULL"
