@@ -163,7 +163,8 @@ def report(args: argparse.Namespace, rows: Sequence[Row], where: str) -> str:
     ])  # fmt: skip
 
 
-async def run(args: argparse.Namespace) -> bool:
+async def measure_counts(args: argparse.Namespace) -> tuple[list[Row], str]:
+    """One row per subscriber count, and where the database lived."""
     raise_open_file_limit(2 * max(args.subscribers) + 1024)
     sys.setswitchinterval(0.001)  # the committer thread stamps its commits without delay
     rows: list[Row] = []
@@ -212,7 +213,12 @@ async def run(args: argparse.Namespace) -> bool:
             log(f"  p50 {row.p50 * 1000:.1f} ms, p99 {row.p99 * 1000:.1f} ms, max "
                 f"{row.slowest * 1000:.1f} ms; missing {row.missing}, duplicated "
                 f"{row.duplicated}; {row.idle_kib_per_subscriber:.1f} KiB/idle sub.")  # fmt: skip
-        text = report(args, rows, database.where)
+    return rows, database.where
+
+
+async def run(args: argparse.Namespace) -> bool:
+    rows, where = await measure_counts(args)
+    text = report(args, rows, where)
     print()
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)

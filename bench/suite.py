@@ -1,0 +1,205 @@
+"""The benchmark suite: every figure of docs/benchmarks.md measured in one run, printed as one
+markdown table with its target, and written to bench/results/suite.md (suite-smoke.md).
+
+    uv run python -m bench.suite [--smoke]
+
+In order: transitionBooking over HTTP and in raw SQL at 4, 16 and 64 clients (bench/transition.py),
+then the table is filled to 1,000,000 bookings and the dashboard query timed (bench/dashboard.py)
+against the same server process, whose peak RSS is then read; then commit-to-delivery at 1,000
+subscribers (bench/realtime.py, a fresh server and database of its own). DATABASE_URL set:
+throwaway databases on that server; else embedded PostgreSQL. `--smoke` runs seconds-long
+sizes only to prove that everything still runs: its figures mean nothing."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import uvloop
+
+from bench import realtime
+from bench.dashboard import DashboardRun, dashboard_table, fill_desks, measure_dashboard
+from bench.database import arrange_salon, bench_database
+from bench.measure import log
+from bench.report import MIB, Row, results_table
+from bench.server import run_server
+from bench.transition import Pair, Plan, measure_transitions, transition_table
+from bench.workload import arrange_chairs
+from salonbook.db.engine import create_engine
+
+RESULTS = Path(__file__).parent / "results"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    transition: Plan
+    bookings: int
+    dashboard_requests: int
+    dashboard_warmup: int
+    realtime: list[str]
+    """bench.realtime's arguments."""
+
+
+FULL = Sizes(
+    transition=Plan(clients=[4, 16, 64], seconds=10.0, warmup=20, at_most=None),
+    bookings=1_000_000,
+    dashboard_requests=300,
+    dashboard_warmup=30,
+    realtime=["--subscribers", "1000", "--events", "200"],
+)
+SMOKE = Sizes(
+    transition=Plan(clients=[2, 5], seconds=60.0, warmup=2, at_most=10),
+    bookings=2_000,
+    dashboard_requests=20,
+    dashboard_warmup=5,
+    realtime=["--smoke"],
+)
+
+
+@dataclass
+class Results:
+    pairs: list[Pair]
+    dashboard: DashboardRun
+    api_peak_rss: int
+    realtime: list[Row]
+    where: str
+    loads: dict[str, float]
+    """1-minute load average at the start of each part."""
+
+
+def _load() -> float:
+    return os.getloadavg()[0]
+
+
+async def measure(sizes: Sizes) -> Results:
+    loads = {"transition": _load()}
+    async with contextlib.AsyncExitStack() as stack:
+        log("starting the database")
+        database = await stack.enter_async_context(bench_database(os.environ.get("DATABASE_URL")))
+        engine = create_engine(database.url, pool_size=2)
+        stack.push_async_callback(engine.dispose)
+        salon = await arrange_salon(engine)
+        chairs = await arrange_chairs(engine, salon, max(sizes.transition.clients))
+        server = await stack.enter_async_context(run_server(database.url))
+        log(f"transitionBooking ({database.where}); server pid {server.process.pid}")
+        pairs = await measure_transitions(server, database, chairs, sizes.transition)
+        log(f"filling the table with {sizes.bookings:,} bookings")
+        desks, total, fill_seconds = await fill_desks(database, sizes.bookings)
+        log(f"  {total:,} bookings in {fill_seconds:.0f}s; the dashboard query")
+        loads["dashboard"] = _load()
+        dashboard = await measure_dashboard(
+            server, desks, requests=sizes.dashboard_requests, warmup=sizes.dashboard_warmup,
+            bookings=total, fill_seconds=fill_seconds,
+        )  # fmt: skip
+        log(f"  p50 {dashboard.p50 * 1000:.1f} ms, p99 {dashboard.p99 * 1000:.1f} ms")
+        api_peak_rss = server.peak_rss()
+        where = database.where
+    loads["realtime"] = _load()
+    log("commit-to-delivery (bench.realtime " + " ".join(sizes.realtime) + ")")
+    rows, _ = await realtime.measure_counts(realtime.parse_args(sizes.realtime))
+    return Results(pairs, dashboard, api_peak_rss, rows, where, loads)
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def summary_table(results: Results) -> str:
+    lines = ["| figure | measured | target |", "|---|---:|---|"]
+    for pair in results.pairs:
+        target = "≥ 0.5" if pair.api.clients == 16 else ""
+        lines.append(
+            f"| transitionBooking, {pair.api.clients} clients: API/raw throughput "
+            f"({pair.api.per_second:,.0f} / {pair.raw.per_second:,.0f} changes/s) "
+            f"| **{pair.ratio:.2f}** | {target} |"
+        )
+        lines.append(
+            f"| transitionBooking, {pair.api.clients} clients: API p50 / p99 ms "
+            f"| {_ms(pair.api.p50)} / {_ms(pair.api.p99)} | |"
+        )
+    dashboard = results.dashboard
+    lines.append(
+        f"| dashboard query ({dashboard.bookings:,} bookings): p50 / p99 ms "
+        f"| {_ms(dashboard.p50)} / **{_ms(dashboard.p99)}** | p99 ≤ 25 |"
+    )
+    for row in results.realtime:
+        lines.append(
+            f"| commit-to-delivery, {row.subscribers:,} subscribers: p50 / p99 ms "
+            f"| {_ms(row.p50)} / **{_ms(row.p99)}** | p99 ≤ 50 |"
+        )
+    peaks = [results.api_peak_rss, *(row.peak_rss for row in results.realtime)]
+    lines.append(
+        f"| server peak RSS MiB (API server: transitions + dashboard; realtime server) "
+        f"| {' ; '.join(f'{peak / MIB:.0f}' for peak in peaks)} | |"
+    )
+    return "\n".join(lines)
+
+
+def report(results: Results, *, smoke: bool, seconds: float) -> str:
+    machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs"
+    loads = ", ".join(f"{part} {load:.2f}" for part, load in results.loads.items())
+    return "\n".join([
+        f"# Benchmark suite{' (smoke sizes: the figures mean nothing)' if smoke else ''}",
+        "",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {results.where}; {machine}; Python "
+        f"{platform.python_version()}; one uvicorn process; 1-minute load average at the "
+        f"start of each part: {loads}; {seconds:.0f} s in all.",
+        "",
+        summary_table(results),
+        "",
+        "## transitionBooking",
+        "",
+        transition_table(results.pairs),
+        "",
+        "## Dashboard query",
+        "",
+        dashboard_table(results.dashboard),
+        "",
+        "## Commit-to-delivery",
+        "",
+        results_table(results.realtime),
+        "",
+    ])  # fmt: skip
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.suite",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--smoke", action="store_true", help="seconds-long sizes")
+    parser.add_argument("--output", type=Path, default=None)
+    args = parser.parse_args(argv)
+    if args.output is None:
+        args.output = RESULTS / ("suite-smoke.md" if args.smoke else "suite.md")
+    return args
+
+
+async def run(args: argparse.Namespace) -> bool:
+    started = time.monotonic()
+    results = await measure(SMOKE if args.smoke else FULL)
+    text = report(results, smoke=args.smoke, seconds=time.monotonic() - started)
+    print()
+    print(text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
+    log(f"written to {args.output}")
+    errors = sum(p.api.errors + p.raw.errors for p in results.pairs) + results.dashboard.errors
+    return errors == 0 and all(row.sound for row in results.realtime)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return 0 if uvloop.run(run(parse_args(argv))) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
