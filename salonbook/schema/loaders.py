@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence, Set
 from functools import cached_property
 from typing import TypeVar
 from uuid import UUID
@@ -84,3 +85,17 @@ class Loaders:
     @cached_property
     def reschedule(self) -> DataLoader[int, Reschedule | None]:
         return _loader(self.engine, lambda c, ids: reschedules.load_many(c, ids=ids))
+
+
+async def prefetch(loaders: Loaders, page: Sequence[Booking], *, fields: Set[str]) -> None:
+    """Load what the page's nested fields will ask for (by their GraphQL names), one query per
+    kind, before they ask: they then answer at once instead of each with an awaitable."""
+    waits: list[Awaitable[object]] = []
+    if fields & {"customer", "stylist"}:
+        people_ids = {b.facts.customer_id for b in page} | {b.facts.stylist_id for b in page}
+        waits.append(loaders.person.load_many(people_ids))
+    if "service" in fields:
+        waits.append(loaders.service.load_many({b.service_id for b in page}))
+    if "statusHistory" in fields:
+        waits.append(loaders.status_history.load_many([b.id for b in page]))
+    await asyncio.gather(*waits)

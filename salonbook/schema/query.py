@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
 import strawberry
+from strawberry.types.nodes import FragmentSpread, SelectedField, Selection
 
 from salonbook.db.pages import BookingQuery, Position
 from salonbook.domain.errors import NotFound, ValidationFailed
 from salonbook.resolvers import catalog, directory, queries
 from salonbook.schema.context import Info
 from salonbook.schema.inputs import BookingFilter, parse_id
+from salonbook.schema.loaders import prefetch
 from salonbook.schema.types import BookingType, PersonType, ServiceType
 
 
@@ -64,6 +67,15 @@ def _filter(where: BookingFilter | None) -> BookingQuery:
     )
 
 
+def _selected_names(selections: Sequence[Selection]) -> set[str]:
+    """Every field name selected below, at any depth (fragment names too: harmless)."""
+    names: set[str] = set()
+    for selection in selections:
+        names.add(selection.name if isinstance(selection, SelectedField | FragmentSpread) else "")
+        names |= _selected_names(selection.selections)
+    return names
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="The signed-in person; null without a token.")
@@ -99,6 +111,7 @@ class Query:
             after=decode_cursor(after) if after else None,
             first=first,
         )
+        await prefetch(ctx.loaders, rows, fields=_selected_names(info.selected_fields))
         edges = [
             BookingEdge(
                 cursor=encode_cursor(row.facts.start, row.id),
