@@ -11,6 +11,7 @@ bench/results/dashboard.md (dashboard-smoke.md for --smoke)."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
 import sys
@@ -23,7 +24,6 @@ from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
 import httpx
-import uvloop
 
 from bench.database import BenchDatabase, bench_database
 from bench.fill import fill
@@ -195,7 +195,7 @@ async def run(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    uvloop.run(run(parse_args(argv)))
+    asyncio.run(run(parse_args(argv)))
     return 0
 
 

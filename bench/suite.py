@@ -13,6 +13,7 @@ sizes only to prove that everything still runs: its figures mean nothing."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
 import platform
@@ -22,8 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-import uvloop
 
 from bench import realtime
 from bench.dashboard import DashboardRun, dashboard_table, fill_desks, measure_dashboard
@@ -198,7 +197,7 @@ async def run(args: argparse.Namespace) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return 0 if uvloop.run(run(parse_args(argv))) else 1
+    return 0 if asyncio.run(run(parse_args(argv))) else 1
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]
-import uvloop
 
 from bench.database import BenchDatabase, arrange_salon, bench_database
 from bench.measure import log
@@ -230,7 +229,7 @@ async def run(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    uvloop.run(run(parse_args(argv)))
+    asyncio.run(run(parse_args(argv)))
     return 0
 
 

@@ -83,6 +83,13 @@ class BookingStatusChange:
     actor_id: strawberry.ID = _UNSET_ID
     actor_role: Role = Role.SYSTEM
     reason: str | None = None
+    ip_address: str | None = strawberry.field(
+        default=None, description="Only for admin and system viewers."
+    )
+    user_agent: str | None = strawberry.field(
+        default=None, description="Only for admin and system viewers."
+    )
+    created_at: datetime = _UNSET_TIME
 
     def __post_init__(self) -> None:
         record = self.record
@@ -93,18 +100,10 @@ class BookingStatusChange:
         self.actor_id = strawberry.ID(str(record.actor_id))
         self.actor_role = record.actor_role
         self.reason = record.reason
-
-    @strawberry.field(description="Only for admin and system viewers.")
-    def ip_address(self) -> str | None:
-        return self.record.ip_address if self.viewer.role.sees_everything else None
-
-    @strawberry.field(description="Only for admin and system viewers.")
-    def user_agent(self) -> str | None:
-        return self.record.user_agent if self.viewer.role.sees_everything else None
-
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.record.created_at
+        if self.viewer.role.sees_everything:
+            self.ip_address = record.ip_address
+            self.user_agent = record.user_agent
+        self.created_at = record.created_at
 
 
 @strawberry.type
