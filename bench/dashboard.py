@@ -26,6 +26,7 @@ import asyncpg  # type: ignore[import-untyped]
 import httpx
 
 from bench.database import BenchDatabase, bench_database
+from bench.explain import explain_week
 from bench.fill import fill
 from bench.measure import log
 from bench.report import percentile
@@ -163,6 +164,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=300, help="measured requests")
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--smoke", action="store_true", help="2,000 bookings, 20 requests")
+    parser.add_argument(
+        "--explain", action="store_true", help="also EXPLAIN ANALYZE the statements behind it"
+    )
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.smoke:
@@ -179,6 +183,10 @@ async def run(args: argparse.Namespace) -> None:
         log(f"filling {args.bookings:,} bookings ({database.where})")
         desks, total, seconds = await fill_desks(database, args.bookings)
         log(f"  filled in {seconds:.0f}s")
+        if args.explain:
+            start, end = this_week(datetime.now(UTC))
+            print(await explain_week(database.dsn, stylist_id=desks[0].stylist_id, start=start,
+                                     end=end))  # fmt: skip
         server = await stack.enter_async_context(run_server(database.url))
         result = await measure_dashboard(
             server, desks, requests=args.requests, warmup=args.warmup, bookings=total,
