@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
@@ -15,9 +14,15 @@ from salonbook.db.arrange import take_action
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction
-from salonbook.subscriptions.listener import LISTENER_NAME, PostgresListenBackend
 from tests.observability.scrape import Reading, labels, scrape, scrape_until
-from tests.subscriptions.streams import EVENTS, caught_up, confirmed_bookings, tailer, until_feeds
+from tests.subscriptions.streams import (
+    EVENTS,
+    caught_up,
+    confirmed_bookings,
+    listener,
+    terminate_listener,
+    until_feeds,
+)
 from tests.support.factory import Factory
 from tests.support.live import ws_client
 
@@ -103,19 +108,10 @@ async def test_each_live_event_sent_counts_its_lag_once(
 async def test_a_lost_listener_connection_counts_one_reconnect(
     app: Starlette, http: httpx.AsyncClient, engine: AsyncEngine
 ) -> None:
-    backend = tailer(app)._broadcast._backend
-    assert isinstance(backend, PostgresListenBackend)
+    backend = listener(app)
     before = await scrape(http)
 
-    async with engine.begin() as connection:
-        killed = await connection.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE application_name = :name AND datname = current_database()"
-            ),
-            {"name": LISTENER_NAME},
-        )
-        assert killed.scalars().all() == [True]
+    await terminate_listener(engine)
     after = await scrape_until(
         http,
         lambda r: (

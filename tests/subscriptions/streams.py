@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.applications import Starlette
 
@@ -15,6 +16,7 @@ from salonbook.db.outbox import Snapshot
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
+from salonbook.subscriptions.listener import LISTENER_NAME, PostgresListenBackend
 from salonbook.subscriptions.tailer import Tailer
 from tests.support.factory import Factory, Party
 
@@ -30,6 +32,25 @@ def tailer(app: Starlette) -> Tailer:
     assert stream is not None
     found: Tailer = stream.tailer
     return found
+
+
+def listener(app: Starlette) -> PostgresListenBackend:
+    backend = tailer(app)._broadcast._backend
+    assert isinstance(backend, PostgresListenBackend)
+    return backend
+
+
+async def terminate_listener(engine: AsyncEngine) -> None:
+    """Kill the server process of the app's LISTEN connection, as a network failure would."""
+    async with engine.begin() as connection:
+        killed = await connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE application_name = :name AND datname = current_database()"
+            ),
+            {"name": LISTENER_NAME},
+        )
+        assert killed.scalars().all() == [True]
 
 
 async def until_feeds(app: Starlette, count: int) -> None:

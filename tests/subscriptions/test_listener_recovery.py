@@ -5,27 +5,21 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
-from salonbook.subscriptions.listener import LISTENER_NAME, PostgresListenBackend
 from tests.subscriptions.streams import (
     EVENTS,
     cancel_committed,
     caught_up,
     confirmed_bookings,
+    listener,
     tailer,
+    terminate_listener,
     until_feeds,
 )
 from tests.support.factory import Factory
 from tests.support.live import ws_client
-
-
-def listener(app: Starlette) -> PostgresListenBackend:
-    backend = tailer(app)._broadcast._backend
-    assert isinstance(backend, PostgresListenBackend)
-    return backend
 
 
 async def test_every_subscriber_gets_every_event_once_across_listener_deaths(
@@ -48,15 +42,7 @@ async def test_every_subscriber_gets_every_event_once_across_listener_deaths(
             # the last kill comes right before the last commit: its NOTIFY is lost for sure,
             # so only the reconnect's outbox read (not a later notification) can deliver it
             if n in (5, len(bookings) - 1):
-                async with engine.begin() as connection:
-                    killed = await connection.execute(
-                        text(
-                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                            " WHERE application_name = :name AND datname = current_database()"
-                        ),
-                        {"name": LISTENER_NAME},
-                    )
-                    assert killed.scalars().all() == [True]
+                await terminate_listener(engine)
             await cancel_committed(engine, party, booking, factory)
             await asyncio.sleep(0.02)
 
