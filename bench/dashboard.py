@@ -25,7 +25,8 @@ from pathlib import Path
 import asyncpg  # type: ignore[import-untyped]
 import httpx
 
-from bench.database import BenchDatabase, bench_database
+from bench.cli import open_database, write_report
+from bench.database import BenchDatabase
 from bench.explain import explain_week
 from bench.fill import fill
 from bench.measure import log
@@ -178,8 +179,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 async def run(args: argparse.Namespace) -> None:
     async with contextlib.AsyncExitStack() as stack:
-        log("starting the database")
-        database = await stack.enter_async_context(bench_database(os.environ.get("DATABASE_URL")))
+        database = await open_database(stack)
         log(f"filling {args.bookings:,} bookings ({database.where})")
         desks, total, seconds = await fill_desks(database, args.bookings)
         log(f"  filled in {seconds:.0f}s")
@@ -196,10 +196,7 @@ async def run(args: argparse.Namespace) -> None:
         f"# Dashboard benchmark ({database.where}; load {os.getloadavg()[0]:.2f})",
         "", dashboard_table(result), "",
     ])  # fmt: skip
-    print(text)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
-    log(f"written to {args.output}")
+    write_report(text, args.output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,19 +29,17 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.cli import counts, open_salon, write_report
 from bench.database import (
     BenchDatabase,
     Committer,
     arrange_bookings,
-    arrange_salon,
-    bench_database,
 )
 from bench.measure import MAX_WARMUPS, Plan, log, measure
 from bench.report import MIB, Row, details_table, results_table
 from bench.server import Server, run_server
 from salonbook.auth.tokens import mint_token
 from salonbook.config import DEVELOPMENT_JWT_SECRET
-from salonbook.db.engine import create_engine
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -52,7 +50,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    counts = lambda text: [int(part) for part in text.split(",") if part.strip()]  # noqa: E731
     parser.add_argument(
         "--subscribers",
         type=counts,
@@ -169,11 +166,7 @@ async def measure_counts(args: argparse.Namespace) -> tuple[list[Row], str]:
     sys.setswitchinterval(0.001)  # the committer thread stamps its commits without delay
     rows: list[Row] = []
     async with contextlib.AsyncExitStack() as stack:
-        log("starting the database")
-        database = await stack.enter_async_context(bench_database(os.environ.get("DATABASE_URL")))
-        engine = create_engine(database.url, pool_size=2)
-        stack.push_async_callback(engine.dispose)
-        salon = await arrange_salon(engine)
+        database, engine, salon = await open_salon(stack)
         committer = await stack.enter_async_context(
             Committer(database.dsn, system_id=salon.system.id)
         )
@@ -219,11 +212,7 @@ async def measure_counts(args: argparse.Namespace) -> tuple[list[Row], str]:
 async def run(args: argparse.Namespace) -> bool:
     rows, where = await measure_counts(args)
     text = report(args, rows, where)
-    print()
-    print(text)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
-    log(f"written to {args.output}")
+    write_report(text, args.output)
     return all(row.sound for row in rows)
 
 

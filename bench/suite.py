@@ -25,14 +25,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import realtime
+from bench.cli import open_salon, write_report
 from bench.dashboard import DashboardRun, dashboard_table, fill_desks, measure_dashboard
-from bench.database import arrange_salon, bench_database
 from bench.measure import log
 from bench.report import MIB, Row, results_table
 from bench.server import run_server
 from bench.transition import Pair, Plan, measure_transitions, transition_table
 from bench.workload import arrange_chairs
-from salonbook.db.engine import create_engine
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -81,11 +80,7 @@ def _load() -> float:
 async def measure(sizes: Sizes) -> Results:
     loads = {"transition": _load()}
     async with contextlib.AsyncExitStack() as stack:
-        log("starting the database")
-        database = await stack.enter_async_context(bench_database(os.environ.get("DATABASE_URL")))
-        engine = create_engine(database.url, pool_size=2)
-        stack.push_async_callback(engine.dispose)
-        salon = await arrange_salon(engine)
+        database, engine, salon = await open_salon(stack)
         chairs = await arrange_chairs(engine, salon, max(sizes.transition.clients))
         server = await stack.enter_async_context(run_server(database.url))
         log(f"transitionBooking ({database.where}); server pid {server.process.pid}")
@@ -187,11 +182,7 @@ async def run(args: argparse.Namespace) -> bool:
     started = time.monotonic()
     results = await measure(SMOKE if args.smoke else FULL)
     text = report(results, smoke=args.smoke, seconds=time.monotonic() - started)
-    print()
-    print(text)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
-    log(f"written to {args.output}")
+    write_report(text, args.output)
     errors = sum(p.api.errors + p.raw.errors for p in results.pairs) + results.dashboard.errors
     return errors == 0 and all(row.sound for row in results.realtime)
 

@@ -24,12 +24,12 @@ from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]
 
-from bench.database import BenchDatabase, arrange_salon, bench_database
+from bench.cli import counts, open_salon, write_report
+from bench.database import BenchDatabase
 from bench.measure import log
 from bench.report import percentile
 from bench.server import Server, run_server, start_profiler, stop_profiler
 from bench.workload import ApiFlipper, Chair, RawFlipper, Tally, arrange_chairs, flip_until
-from salonbook.db.engine import create_engine
 
 RESULTS = Path(__file__).parent / "results"
 Flipper = ApiFlipper | RawFlipper
@@ -184,7 +184,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    counts = lambda text: [int(part) for part in text.split(",") if part.strip()]  # noqa: E731
     parser.add_argument("--clients", type=counts, default=[4, 16, 64])
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per run")
     parser.add_argument("--warmup", type=int, default=20, help="requests per client first")
@@ -209,11 +208,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
 async def run(args: argparse.Namespace) -> None:
     plan = plan_from(args)
     async with contextlib.AsyncExitStack() as stack:
-        log("starting the database")
-        database = await stack.enter_async_context(bench_database(os.environ.get("DATABASE_URL")))
-        engine = create_engine(database.url, pool_size=2)
-        stack.push_async_callback(engine.dispose)
-        salon = await arrange_salon(engine)
+        database, engine, salon = await open_salon(stack)
         chairs = await arrange_chairs(engine, salon, max(plan.clients))
         server = await stack.enter_async_context(run_server(database.url))
         log(f"database ready ({database.where}); server pid {server.process.pid}")
@@ -222,10 +217,7 @@ async def run(args: argparse.Namespace) -> None:
             f"# transitionBooking benchmark ({database.where}; load {os.getloadavg()[0]:.2f})",
             "", transition_table(pairs), "",
         ])  # fmt: skip
-    print(text)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
-    log(f"written to {args.output}")
+    write_report(text, args.output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
