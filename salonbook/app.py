@@ -117,9 +117,10 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
+        listener = runtime.stream.listener if runtime.stream else None
         found = await readiness(
             runtime.deps.engine,
-            listener_connected=runtime.stream.listener_connected if runtime.stream else bool,
+            listener_connected=listener is not None and listener.connected.is_set(),
             shutting_down=runtime.shutting_down,
         )
         return JSONResponse(found.as_json(), status_code=200 if found.ready else 503)

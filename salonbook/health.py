@@ -5,7 +5,6 @@ process is not shutting down."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -38,7 +37,7 @@ async def _schema_revision(engine: AsyncEngine) -> str | None:
 async def readiness(
     engine: AsyncEngine,
     *,
-    listener_connected: Callable[[], bool],
+    listener_connected: bool,
     shutting_down: bool,
 ) -> Readiness:
     checks: dict[str, str] = {}
@@ -54,7 +53,7 @@ async def readiness(
             checks["migrations"] = "ok"
         else:
             checks["migrations"] = f"database at {revision or 'no migration'}, code needs {head}"
-    checks["listener"] = "ok" if listener_connected() else "disconnected"
+    checks["listener"] = "ok" if listener_connected else "disconnected"
     if shutting_down:
         checks["process"] = "shutting down"
     return Readiness(ready=all(value == "ok" for value in checks.values()), checks=checks)

@@ -5,6 +5,7 @@ and only yields what takes the slow path: replays, resyncs, catching up."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,7 +37,11 @@ Item = Delivery | Resync
 
 
 class Listener(Protocol):
-    """The broadcast backend that wakes the tailer (its reconnects are a metric)."""
+    """The broadcast backend that wakes the tailer: whether it is connected tells readiness,
+    its reconnects are a metric."""
+
+    @property
+    def connected(self) -> asyncio.Event: ...
 
     @property
     def reconnects(self) -> int: ...
@@ -49,7 +54,6 @@ class StreamParts:
     clock: Clock
     retention: timedelta
     capacity: int = 256
-    listener_connected: Callable[[], bool] = lambda: True
     listener: Listener | None = None
     sent: Callable[[float], None] | None = None
     """Told the lag, in seconds, of each live event once it is sent to a subscriber."""

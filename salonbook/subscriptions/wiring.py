@@ -73,7 +73,6 @@ async def realtime(
             clock=clock,
             retention=retention,
             capacity=settings.subscriber_queue_size,
-            listener_connected=listener.connected.is_set,
             listener=listener,
             sent=sent,
         )

@@ -47,7 +47,7 @@ async def bare_database(server_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 async def test_a_database_without_migrations_is_not_ready(bare_database: AsyncEngine) -> None:
-    found = await readiness(bare_database, listener_connected=lambda: True, shutting_down=False)
+    found = await readiness(bare_database, listener_connected=True, shutting_down=False)
     assert not found.ready
     assert found.checks == {
         "database": "ok",
@@ -60,7 +60,7 @@ async def test_a_database_behind_the_code_is_not_ready(bare_database: AsyncEngin
     async with bare_database.begin() as connection:
         await connection.exec_driver_sql("CREATE TABLE alembic_version (version_num text)")
         await connection.exec_driver_sql("INSERT INTO alembic_version VALUES ('0002')")
-    found = await readiness(bare_database, listener_connected=lambda: True, shutting_down=False)
+    found = await readiness(bare_database, listener_connected=True, shutting_down=False)
     assert found.as_json() == {
         "status": "unavailable",
         "checks": {
@@ -72,7 +72,7 @@ async def test_a_database_behind_the_code_is_not_ready(bare_database: AsyncEngin
 
 
 async def test_a_disconnected_listener_is_not_ready(engine: AsyncEngine) -> None:
-    found = await readiness(engine, listener_connected=lambda: False, shutting_down=False)
+    found = await readiness(engine, listener_connected=False, shutting_down=False)
     assert found.as_json() == {
         "status": "unavailable",
         "checks": {"database": "ok", "migrations": "ok", "listener": "disconnected"},
