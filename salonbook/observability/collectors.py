@@ -1,5 +1,5 @@
-"""What is read at scrape time rather than counted on the request path: the database pool,
-the live subscriptions, and the listener's reconnects."""
+"""What is read at scrape time rather than counted on the request path: the open websockets,
+the database pool, the live subscriptions, and the listener's reconnects."""
 
 from __future__ import annotations
 
@@ -23,6 +23,11 @@ class RuntimeCollector:
         self._runtime = runtime
 
     def collect(self) -> Iterator[Metric]:
+        yield GaugeMetricFamily(
+            "salonbook_websocket_connections",
+            "Open websocket connections to /graphql",
+            value=len(self._runtime.websockets),
+        )
         deps = getattr(self._runtime, "deps", None)
         if deps is not None:
             yield from _pool(deps.engine.pool)

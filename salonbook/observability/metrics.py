@@ -4,7 +4,7 @@ what can be read from state (the pool, subscriptions, reconnects) is read at scr
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
@@ -33,11 +33,6 @@ class Metrics:
             "salonbook_mutation_results",
             "Mutation results by mutation and result: the success type or the error code",
             ["mutation", "result"],
-            registry=self.registry,
-        )
-        self.websocket_connections = Gauge(
-            "salonbook_websocket_connections",
-            "Open websocket connections to /graphql",
             registry=self.registry,
         )
         self.delivery_lag = Histogram(

@@ -102,11 +102,9 @@ class RequestObserver:
                 close_code = message.get("code", 1005)
             return message
 
-        self.metrics.websocket_connections.inc()
         try:
             await self.app(scope, watched_receive, watched_send)
         finally:
-            self.metrics.websocket_connections.dec()
             code = close_code or 1005
             outcome = _CLOSE_OUTCOMES.get(code, "PROTOCOL_ERROR" if code >= 4000 else OK)
             duration = time.perf_counter() - started
