@@ -85,6 +85,12 @@ def ping_when_idle(engine: AsyncEngine, *, idle_seconds: float = PING_AFTER_IDLE
                 raise DisconnectionError(str(error)) from error
 
 
+class TransactionAborted(ConcurrentUpdate):
+    """PostgreSQL chose this transaction as a deadlock victim (concurrent inserts checked by
+    the overlap exclusion constraint can deadlock) or failed it to keep transactions
+    serialisable: nothing of it committed, so running it again is safe."""
+
+
 def sqlstate(error: DBAPIError) -> str | None:
     return getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
 
@@ -92,7 +98,9 @@ def sqlstate(error: DBAPIError) -> str | None:
 def translate(error: DBAPIError) -> SalonbookError | None:
     """The domain error a database error stands for, if it is an expected one."""
     state = sqlstate(error)
-    if state in (LOCK_NOT_AVAILABLE, SERIALIZATION_FAILURE, DEADLOCK_DETECTED):
+    if state in (SERIALIZATION_FAILURE, DEADLOCK_DETECTED):
+        return TransactionAborted("the booking is being changed by someone else; try again")
+    if state == LOCK_NOT_AVAILABLE:
         return ConcurrentUpdate("the booking is being changed by someone else; try again")
     if state == EXCLUSION_VIOLATION:
         return SlotUnavailable("the stylist already has a booking at that time")

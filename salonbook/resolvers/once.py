@@ -8,19 +8,21 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salonbook.db import idempotency
-from salonbook.db.engine import unit_of_work
+from salonbook.db.engine import TransactionAborted, unit_of_work
 from salonbook.db.idempotency import KeyTakenMeanwhile, KeyUse
 from salonbook.domain.errors import ConcurrentUpdate
 from salonbook.resolvers.deps import Deps
 
 Work = Callable[[AsyncConnection], Awaitable[dict[str, Any]]]
+RETRIES_AFTER_ABORT = 1
 
 
 async def run_once(deps: Deps, *, use: KeyUse | None, work: Work) -> dict[str, Any]:
     """Do the work in one transaction; with a key, a replay returns the stored first result."""
     now = deps.clock.now()
     ttl = deps.idempotency_ttl
-    for _ in range(2):
+    retries = RETRIES_AFTER_ABORT
+    for _ in range(2 + RETRIES_AFTER_ABORT):
         try:
             async with unit_of_work(deps.engine) as connection:
                 if use is not None:
@@ -32,6 +34,11 @@ async def run_once(deps: Deps, *, use: KeyUse | None, work: Work) -> dict[str, A
                     await idempotency.remember(connection, use=use, result=result, now=now, ttl=ttl)
         except KeyTakenMeanwhile:
             continue  # the other request committed first: the next round replays its result
+        except TransactionAborted:
+            if retries == 0:
+                raise
+            retries -= 1  # rolled back whole: run it again against what the winner committed
+            continue
         await deps.announce()  # committed: tell the broadcast, if it needs telling
         return result
     raise ConcurrentUpdate("the same idempotency key is being used concurrently; try again")
