@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
-import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.database import Salon
+from bench.http1 import KeepAliveClient
 from salonbook.auth.tokens import mint_token
 from salonbook.config import DEVELOPMENT_JWT_SECRET
 from salonbook.db import bookings, people
@@ -95,21 +95,16 @@ Deadline = Callable[[], bool]
 
 
 class ApiFlipper:
-    """One client of the API: its own httpx connection (HTTP/1.1 keep-alive)."""
+    """One client of the API: its own HTTP/1.1 keep-alive connection (bench/http1.py)."""
 
     def __init__(self, base_url: str, chair: Chair) -> None:
         self.chair = chair
         self.status: BookingStatus | None = None
         """Where the booking is; read at the first flip (the raw client may have moved it)."""
-        self.client = httpx.AsyncClient(
-            base_url=base_url,
-            headers={"Authorization": f"Bearer {chair.token}"},
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-            timeout=60,
-        )
+        self.client = KeepAliveClient(base_url, headers={"Authorization": f"Bearer {chair.token}"})
 
     async def close(self) -> None:
-        await self.client.aclose()
+        await self.client.close()
 
     async def flip(self) -> str | None:
         """One change; None when it succeeded, else what went wrong."""
@@ -118,21 +113,21 @@ class ApiFlipper:
             assert self.status is not None
         action = NEXT_ACTION[self.status]
         variables = {"input": {"bookingId": str(self.chair.booking_id), "action": action}}
-        response = await self.client.post(
-            "/graphql", json={"query": TRANSITION, "variables": variables}
+        response = await self.client.post_json(
+            "/graphql", {"query": TRANSITION, "variables": variables}
         )
         body: dict[str, Any] = response.json()
         result = (body.get("data") or {}).get("transitionBooking") or {}
-        if response.status_code != 200 or result.get("__typename") != "TransitionBookingSuccess":
+        if response.status != 200 or result.get("__typename") != "TransitionBookingSuccess":
             await self._resync()
-            return f"{response.status_code}: {str(body)[:300]}"
+            return f"{response.status}: {str(body)[:300]}"
         self.status = BookingStatus(result["booking"]["status"])
         return None
 
     async def _resync(self) -> None:
         query = "query($id: ID!) { booking(id: $id) { status } }"
-        response = await self.client.post(
-            "/graphql", json={"query": query, "variables": {"id": str(self.chair.booking_id)}}
+        response = await self.client.post_json(
+            "/graphql", {"query": query, "variables": {"id": str(self.chair.booking_id)}}
         )
         self.status = BookingStatus(response.json()["data"]["booking"]["status"])
 
