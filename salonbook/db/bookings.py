@@ -8,12 +8,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, and_, bindparam, select, text
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salonbook.db import events, history
+from salonbook.db.engine import in_transaction
 from salonbook.db.history import StatusChangeRecord
-from salonbook.db.tables import booking_status_history, bookings
+from salonbook.db.tables import Columns, booking_status_history, bookings
 from salonbook.domain.model import Actor, BookingFacts
 from salonbook.domain.refunds import RefundPolicy
 from salonbook.domain.roles import Role
@@ -38,27 +39,30 @@ class Booking:
         return self.facts.id
 
 
-def booking_from_row(row: Row[Any]) -> Booking:
+def booking_from_row(row: Columns) -> Booking:
+    """A booking from its row's columns (an asyncpg record, or a SQLAlchemy row's mapping)."""
+    cancel_actor_role = row["cancel_actor_role"]
+    refund_policy = row["refund_policy"]
     return Booking(
         facts=BookingFacts(
-            id=row.id,
-            status=BookingStatus(row.status),
-            start=row.start_time,
-            end=row.end_time,
-            customer_id=row.customer_id,
-            stylist_id=row.stylist_id,
-            price_cents=row.price_cents,
-            version=row.version,
-            status_changed_at=row.status_changed_at,
+            id=row["id"],
+            status=BookingStatus(row["status"]),
+            start=row["start_time"],
+            end=row["end_time"],
+            customer_id=row["customer_id"],
+            stylist_id=row["stylist_id"],
+            price_cents=row["price_cents"],
+            version=row["version"],
+            status_changed_at=row["status_changed_at"],
         ),
-        service_id=row.service_id,
-        currency=row.currency,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        cancel_reason=row.cancel_reason,
-        cancel_actor_role=Role(row.cancel_actor_role) if row.cancel_actor_role else None,
-        refund_policy=RefundPolicy(row.refund_policy) if row.refund_policy else None,
-        refund_cents=row.refund_cents,
+        service_id=row["service_id"],
+        currency=row["currency"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        cancel_reason=row["cancel_reason"],
+        cancel_actor_role=Role(cancel_actor_role) if cancel_actor_role else None,
+        refund_policy=RefundPolicy(refund_policy) if refund_policy else None,
+        refund_cents=row["refund_cents"],
     )
 
 
@@ -78,12 +82,12 @@ def visible_to(viewer: Actor) -> ColumnElement[bool]:
     return _visible(viewer.role, viewer.person_id)
 
 
-# Built once per role (not per request): building a statement and its cache key costs more
-# than running it does.
+# The hot statements run on the driver (engine.driver_of): plain SQL with $n parameters.
+_OWN_COLUMN = {Role.CUSTOMER: "customer_id", Role.STYLIST: "stylist_id"}
 _LOCKS = {
-    role: select(bookings)
-    .where(bookings.c.id == bindparam("booking_id"), _visible(role, bindparam("viewer_id")))
-    .with_for_update(nowait=True)
+    role: "SELECT * FROM bookings WHERE id = $1 AND deleted_at IS NULL"
+    + (f" AND {_OWN_COLUMN[role]} = $2" if role in _OWN_COLUMN else "")
+    + " FOR UPDATE NOWAIT"
     for role in Role
 }
 
@@ -93,14 +97,15 @@ async def lock(connection: AsyncConnection, *, booking_id: UUID, viewer: Actor) 
 
     Visibility is part of the WHERE clause, so a booking the viewer may not see is never
     locked and cannot answer CONCURRENT_UPDATE instead of NOT_FOUND."""
-    parameters = {"booking_id": booking_id, "viewer_id": viewer.person_id}
-    row = (await connection.execute(_LOCKS[viewer.role], parameters)).one_or_none()
+    driver = in_transaction(connection)
+    own = (viewer.person_id,) if viewer.role in _OWN_COLUMN else ()
+    row = await driver.fetchrow(_LOCKS[viewer.role], booking_id, *own)
     return booking_from_row(row) if row else None
 
 
 async def load_many(connection: AsyncConnection, *, ids: Sequence[UUID]) -> dict[UUID, Booking]:
     rows = await connection.execute(select(bookings).where(bookings.c.id.in_(ids), _LIVE))
-    return {row.id: booking_from_row(row) for row in rows}
+    return {row.id: booking_from_row(row._mapping) for row in rows}
 
 
 async def load(connection: AsyncConnection, *, booking_id: UUID) -> Booking | None:
@@ -140,7 +145,7 @@ async def create(
         )
         .returning(*bookings.c)
     )
-    booking = booking_from_row((await connection.execute(statement)).one())
+    booking = booking_from_row((await connection.execute(statement)).one()._mapping)
     await events.record(connection, booking=booking.facts, kind=events.EventKind.CREATED, at=now)
     return booking
 
@@ -152,10 +157,9 @@ class RecordedChange:
     version: int
 
 
-_CHANGE_STATUS = text(
-    "SELECT history_id, event_id, new_version FROM change_booking_status("
-    ":booking_id, :action, :from_status, :to_status, :actor_id, :actor_role, :reason,"
-    " CAST(:ip AS inet), :user_agent, :at, :refund_policy, :refund_cents)"
+_CHANGE_STATUS = (
+    "SELECT history_id, event_id, new_version"
+    " FROM change_booking_status($1, $2, $3, $4, $5, $6, $7, $8::inet, $9, $10, $11, $12)"
 )
 
 
@@ -171,36 +175,32 @@ async def change_status(
 ) -> RecordedChange:
     """The one status-change path: audit row, status, version and outbox event at once."""
     refund = change.refund
-    row = (
-        await connection.execute(
-            _CHANGE_STATUS,
-            {
-                "booking_id": booking.id,
-                "action": change.action.value,
-                "from_status": booking.status.value,
-                "to_status": change.target.value,
-                "actor_id": actor.person_id,
-                "actor_role": actor.role.value,
-                "reason": change.reason,
-                "ip": ip_address,
-                "user_agent": user_agent,
-                "at": now,
-                "refund_policy": refund.policy.value if refund else None,
-                "refund_cents": refund.cents if refund else None,
-            },
-        )
-    ).one()
-    return RecordedChange(history_id=row.history_id, event_id=row.event_id, version=row.new_version)
+    row = await in_transaction(connection).fetchrow(
+        _CHANGE_STATUS,
+        booking.id,
+        change.action.value,
+        booking.status.value,
+        change.target.value,
+        actor.person_id,
+        actor.role.value,
+        change.reason,
+        ip_address,
+        user_agent,
+        now,
+        refund.policy.value if refund else None,
+        refund.cents if refund else None,
+    )
+    return RecordedChange(
+        history_id=row["history_id"], event_id=row["event_id"], version=row["new_version"]
+    )
 
 
 _AUDIT = "audit_"
 _AS_CHANGED = (
-    select(bookings, *(column.label(_AUDIT + column.name) for column in booking_status_history.c))
-    .join(booking_status_history, booking_status_history.c.booking_id == bookings.c.id)
-    .where(
-        bookings.c.id == bindparam("booking_id"),
-        booking_status_history.c.id == bindparam("status_change_id"),
-    )
+    "SELECT b.*, "
+    + ", ".join(f"h.{c.name} AS {_AUDIT}{c.name}" for c in booking_status_history.c)
+    + " FROM bookings b JOIN booking_status_history h ON h.booking_id = b.id"
+    " WHERE b.id = $1 AND h.id = $2"
 )
 
 
@@ -209,9 +209,8 @@ async def as_changed(
 ) -> tuple[Booking, StatusChangeRecord]:
     """The booking as a change in this transaction left it, and the change's audit row, in
     one round trip."""
-    parameters = {"booking_id": booking_id, "status_change_id": status_change_id}
-    row = (await connection.execute(_AS_CHANGED, parameters)).one()
-    return booking_from_row(row), history.record_from(row._mapping, prefix=_AUDIT)
+    row = await in_transaction(connection).fetchrow(_AS_CHANGED, booking_id, status_change_id)
+    return booking_from_row(row), history.record_from(row, prefix=_AUDIT)
 
 
 async def soft_delete(

@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import RowMapping, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from salonbook.db.tables import Columns
 from salonbook.db.tables import booking_status_history as history
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
@@ -32,7 +33,7 @@ class StatusChangeRecord:
     created_at: datetime
 
 
-def record_from(row: RowMapping, *, prefix: str = "") -> StatusChangeRecord:
+def record_from(row: Columns, *, prefix: str = "") -> StatusChangeRecord:
     """The record of a row's columns, named `prefix` + the column name."""
 
     def column(name: str) -> Any:

@@ -56,4 +56,4 @@ async def page(
             tuple_(bookings.c.start_time, bookings.c.id) > tuple_(after.start, after.booking_id)
         )
     query = query.order_by(bookings.c.start_time, bookings.c.id).limit(limit)
-    return [booking_from_row(row) for row in await connection.execute(query)]
+    return [booking_from_row(row._mapping) for row in await connection.execute(query)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -15,6 +17,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import INET, JSONB, UUID
 
 metadata = MetaData()
+
+
+class Columns(Protocol):
+    """A row read by column name: an asyncpg record, or a SQLAlchemy row's mapping."""
+
+    def __getitem__(self, name: str, /) -> Any: ...
 
 
 def _at(name: str, *, nullable: bool = False) -> Column[object]:

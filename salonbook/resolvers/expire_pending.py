@@ -41,7 +41,7 @@ async def expire_pending(deps: Deps, *, payment_timeout: timedelta, batch: int =
                 .limit(batch)
                 .with_for_update(skip_locked=True)
             )
-            found = [booking_from_row(row) for row in rows]
+            found = [booking_from_row(row._mapping) for row in rows]
             for booking in found:
                 change = decide(
                     actor=SCHEDULER,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
+import asyncpg  # type: ignore[import-untyped]
 from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -13,6 +14,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 from strawberry.types.execution import StreamExecutionResult
 
+from salonbook.db.engine import DATABASE_ERRORS, sqlstate
 from salonbook.domain.errors import SalonbookError
 
 logger = logging.getLogger("salonbook.errors")
@@ -21,17 +23,26 @@ QUERY_CANCELED = "57014"  # statement_timeout
 LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout, where a wait was not turned into CONCURRENT_UPDATE
 
 
+_OUTAGES = (
+    OSError,
+    TimeoutError,
+    PoolTimeout,
+    InterfaceError,
+    OperationalError,
+    asyncpg.InterfaceError,  # the driver's connection closed under a statement
+    asyncpg.PostgresConnectionError,
+)
+
+
 def _unavailable(error: BaseException) -> bool:
-    if isinstance(error, (OSError, TimeoutError, PoolTimeout, InterfaceError, OperationalError)):
+    if isinstance(error, _OUTAGES):
         return True
-    if isinstance(error, DBAPIError):
-        state = getattr(error.orig, "sqlstate", None)
-        return (
-            error.connection_invalidated
-            or state in (QUERY_CANCELED, LOCK_NOT_AVAILABLE)
-            or (isinstance(state, str) and state.startswith("08"))
-        )
-    return "asyncpg" in type(error).__module__ and "Connection" in type(error).__name__
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    state = sqlstate(error) if isinstance(error, DATABASE_ERRORS) else None
+    return state in (QUERY_CANCELED, LOCK_NOT_AVAILABLE) or (
+        state is not None and state.startswith("08")
+    )
 
 
 def shape_error(error: GraphQLError) -> GraphQLError:

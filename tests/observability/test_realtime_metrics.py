@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
 from salonbook.db.arrange import take_action
+from salonbook.db.engine import unit_of_work
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction
@@ -84,7 +85,7 @@ async def test_each_live_event_sent_counts_its_lag_once(
         )
         await until_feeds(app, 1)
         for booking in bookings:
-            async with engine.begin() as connection:
+            async with unit_of_work(engine) as connection:
                 await take_action(
                     connection,
                     booking=booking.facts,

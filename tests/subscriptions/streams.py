@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from salonbook.db import outbox
 from salonbook.db.arrange import take_action
 from salonbook.db.bookings import Booking
+from salonbook.db.engine import unit_of_work
 from salonbook.db.outbox import Snapshot
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
@@ -103,5 +104,5 @@ async def cancel(
 async def cancel_committed(
     engine: AsyncEngine, party: Party, booking: Booking, factory: Factory
 ) -> None:
-    async with engine.begin() as connection:
+    async with unit_of_work(engine) as connection:
         await cancel(connection, party, booking, factory)

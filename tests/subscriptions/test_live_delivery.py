@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
 from salonbook.db import events
+from salonbook.db.engine import unit_of_work
 from salonbook.db.events import EventKind
 from salonbook.domain.statuses import BookingStatus
 from tests.subscriptions.streams import (
@@ -85,6 +87,10 @@ async def test_a_change_reaches_the_stylist_customer_and_admin_only(
             await clients[name].silence(operations[name])
 
 
+class RolledBack(Exception):
+    """Leaves a unit of work, which rolls it back."""
+
+
 async def test_a_rolled_back_change_reaches_no_one(
     app: Starlette, engine: AsyncEngine, factory: Factory, live: str
 ) -> None:
@@ -95,10 +101,10 @@ async def test_a_rolled_back_change_reaches_no_one(
     async with ws_client(live, token=factory.token(party.admin)) as admin:
         operation = await admin.subscribe(EVENTS, {"filter": {"stylistId": str(party.stylist.id)}})
         await until_feeds(app, feeds + 1)
-        async with engine.connect() as connection:
-            transaction = await connection.begin()
-            await cancel(connection, party, rolled_back, factory)
-            await transaction.rollback()
+        with pytest.raises(RolledBack):
+            async with unit_of_work(engine) as connection:
+                await cancel(connection, party, rolled_back, factory)
+                raise RolledBack
         await cancel_committed(engine, party, kept, factory)
         (event,) = await admin.events(operation, 1)
         assert event["bookingId"] == str(kept.id)

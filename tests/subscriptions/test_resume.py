@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
+from salonbook.db.engine import unit_of_work
 from tests.subscriptions.streams import (
     EVENTS,
     cancel,
@@ -42,8 +43,7 @@ async def test_resume_gets_exactly_the_missed_events_even_out_of_id_order(
             first_op = await first.subscribe(EVENTS, mine)
             await until_feeds(app, feeds + 2)
             # a's transaction takes the lower event id and stays open while b's commits
-            async with engine.connect() as open_connection:
-                transaction = await open_connection.begin()
+            async with unit_of_work(engine) as open_connection:  # commits at the end
                 await cancel(open_connection, party, a, factory)
                 await cancel_committed(engine, party, b, factory)
                 (seen,) = await first.events(first_op, 1)
@@ -51,7 +51,6 @@ async def test_resume_gets_exactly_the_missed_events_even_out_of_id_order(
                 cursor = seen["cursor"]
                 # `first` has gone; a's change commits after its cursor was handed out
                 await first.connection.close()
-                await transaction.commit()
         await cancel_committed(engine, party, c, factory)
         assert ids(await steady.events(steady_op, 3)) == [str(b.id), str(a.id), str(c.id)]
 

@@ -1,0 +1,137 @@
+"""A unit of work is one transaction whether its statements go through SQLAlchemy or straight
+to the driver; the driver's statements refuse to run outside one; a unit broken or interrupted
+half-way leaves nothing behind, in the database or in the pool."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from graphql import GraphQLError
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from salonbook.db import bookings
+from salonbook.db.arrange import take_action
+from salonbook.db.engine import create_engine, driver_of, unit_of_work
+from salonbook.domain.model import Actor
+from salonbook.domain.roles import Role
+from salonbook.domain.statuses import BookingAction, BookingStatus
+from salonbook.schema.shaping import shape_error
+from tests.support.factory import Factory
+
+XID = "SELECT pg_current_xact_id()::text"
+
+
+class GiveUp(Exception):
+    """Leaves a unit of work half-way."""
+
+
+async def test_statements_through_sqlalchemy_and_the_driver_are_one_transaction(
+    engine: AsyncEngine,
+) -> None:
+    async with unit_of_work(engine) as connection:
+        through_sqlalchemy = (await connection.execute(text(XID))).scalar_one()
+        through_driver = await driver_of(connection).fetchval(XID)
+    async with unit_of_work(engine) as connection:
+        next_one = await driver_of(connection).fetchval(XID)
+
+    assert through_sqlalchemy == through_driver
+    assert next_one != through_driver
+
+
+async def test_a_unit_left_half_way_keeps_nothing_of_either_kind_of_statement(
+    engine: AsyncEngine, factory: Factory, db: Any
+) -> None:
+    party = await factory.party()
+    booking = await factory.booking(party, status=BookingStatus.CONFIRMED)
+    admin = Actor(party.admin.id, Role.ADMIN)
+
+    with pytest.raises(GiveUp):
+        async with unit_of_work(engine) as connection:
+            await take_action(  # the driver: the status change, its audit row and event
+                connection, booking=booking.facts, action=BookingAction.CANCEL, actor=admin,
+                at=factory.clock.now(),
+            )  # fmt: skip
+            await connection.execute(  # SQLAlchemy
+                text("UPDATE people SET display_name = 'renamed' WHERE id = :id"),
+                {"id": party.stylist.id},
+            )
+            raise GiveUp
+
+    row = await db.fetchrow("SELECT status, version FROM bookings WHERE id = $1", booking.id)
+    history = await db.fetchval(
+        "SELECT count(*) FROM booking_status_history WHERE booking_id = $1", booking.id
+    )
+    name = await db.fetchval("SELECT display_name FROM people WHERE id = $1", party.stylist.id)
+    assert (row["status"], row["version"]) == ("CONFIRMED", booking.facts.version)
+    assert history == booking.facts.version - 1  # only the changes made before
+    assert name == party.stylist.display_name
+
+
+async def test_the_driver_statements_refuse_to_run_outside_a_transaction(
+    engine: AsyncEngine, factory: Factory
+) -> None:
+    party = await factory.party()
+    booking = await factory.booking(party, status=BookingStatus.CONFIRMED)
+    stylist = Actor(party.stylist.id, Role.STYLIST)
+
+    async with engine.connect() as connection:
+        with pytest.raises(RuntimeError, match="needs a transaction"):
+            await bookings.lock(connection, booking_id=booking.id, viewer=stylist)
+    async with engine.begin() as connection:  # SQLAlchemy's transaction begins lazily
+        with pytest.raises(RuntimeError, match="needs a transaction"):
+            await bookings.lock(connection, booking_id=booking.id, viewer=stylist)
+
+
+async def test_a_unit_whose_backend_is_terminated_fails_as_an_outage_and_the_next_one_runs(
+    database_url: str, db: Any
+) -> None:
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        with pytest.raises(Exception) as raised:
+            async with unit_of_work(engine) as connection:
+                driver = driver_of(connection)
+                pid = await driver.fetchval("SELECT pg_backend_pid()")
+                assert await db.fetchval("SELECT pg_terminate_backend($1, 10000)", pid) is True
+                await driver.fetchval("SELECT 1")
+        shaped = shape_error(GraphQLError("boom", original_error=raised.value))
+
+        async with unit_of_work(engine) as connection:
+            replacement = await driver_of(connection).fetchval("SELECT pg_backend_pid()")
+
+        assert shaped.extensions == {"code": "SERVICE_UNAVAILABLE", "retryable": True}
+        assert replacement != pid
+    finally:
+        await engine.dispose()
+
+
+async def test_a_unit_cancelled_mid_statement_returns_its_connection_outside_a_transaction(
+    database_url: str, db: Any
+) -> None:
+    engine = create_engine(database_url, pool_size=1)
+    started = asyncio.Event()
+
+    async def sleeper() -> None:
+        async with unit_of_work(engine) as connection:
+            started.set()
+            await driver_of(connection).execute("SELECT pg_sleep(30)")
+
+    try:
+        task = asyncio.create_task(sleeper())
+        await started.wait()
+        await asyncio.sleep(0.1)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+        async with engine.connect() as connection:
+            in_transaction = driver_of(connection).is_in_transaction()
+            pid = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        state = await db.fetchval("SELECT state FROM pg_stat_activity WHERE pid = $1", pid)
+
+        assert in_transaction is False
+        assert state == "idle"
+    finally:
+        await engine.dispose()
