@@ -23,12 +23,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
-import httpx
 
 from bench.cli import open_database, write_report
 from bench.database import BenchDatabase
 from bench.explain import explain_week
 from bench.fill import fill
+from bench.http1 import KeepAliveClient
 from bench.measure import log
 from bench.report import percentile
 from bench.server import Server, run_server
@@ -114,21 +114,24 @@ async def measure_dashboard(
     sizes: list[int] = []
     errors: list[str] = []
     base = f"http://{server.host}:{server.port}"
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+    client = KeepAliveClient(base)
+    try:
         for n in range(warmup + requests):
             desk = desks[n % len(desks)]
             body = {"query": WEEK, "variables": {"stylistId": str(desk.stylist_id), **week}}
             headers = {"Authorization": f"Bearer {desk.token}"}
             started = time.perf_counter()
-            response = await client.post("/graphql", json=body, headers=headers)
+            response = await client.post_json("/graphql", body, headers=headers)
             took = time.perf_counter() - started
             answer = response.json()
-            if response.status_code != 200 or "errors" in answer:
-                errors.append(f"{response.status_code}: {str(answer)[:300]}")
+            if response.status != 200 or "errors" in answer:
+                errors.append(f"{response.status}: {str(answer)[:300]}")
                 continue
             if n >= warmup:
                 latencies.append(took)
                 sizes.append(len(answer["data"]["bookings"]["edges"]))
+    finally:
+        await client.close()
     for error in errors[:5]:
         log(f"  error: {error}")
     ordered = sorted(latencies)

@@ -42,12 +42,18 @@ class KeepAliveClient:
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
 
-    async def post_json(self, path: str, payload: Any) -> Response:
+    async def post_json(
+        self, path: str, payload: Any, *, headers: dict[str, str] | None = None
+    ) -> Response:
         body = json.dumps(payload, separators=(",", ":")).encode()
-        return await self.post(path, body)
+        return await self.post(path, body, headers=headers)
 
-    async def post(self, path: str, body: bytes) -> Response:
-        head = f"POST {path} HTTP/1.1\r\n{self._headers}Content-Length: {len(body)}\r\n\r\n"
+    async def post(
+        self, path: str, body: bytes, *, headers: dict[str, str] | None = None
+    ) -> Response:
+        """POST `body`, with `headers` beside the client's own for this request only."""
+        extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+        head = f"POST {path} HTTP/1.1\r\n{self._headers}{extra}Content-Length: {len(body)}\r\n\r\n"
         reader, writer = await self._connection()
         writer.write(head.encode() + body)
         try:
