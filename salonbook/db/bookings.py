@@ -12,9 +12,9 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salonbook.db import events, history
-from salonbook.db.engine import in_transaction
+from salonbook.db.engine import driver_of, in_transaction
 from salonbook.db.history import StatusChangeRecord
-from salonbook.db.tables import Columns, booking_status_history, bookings
+from salonbook.db.tables import Columns, bookings
 from salonbook.domain.model import Actor, BookingFacts
 from salonbook.domain.refunds import RefundPolicy
 from salonbook.domain.roles import Role
@@ -84,12 +84,16 @@ def visible_to(viewer: Actor) -> ColumnElement[bool]:
 
 # The hot statements run on the driver (engine.driver_of): plain SQL with $n parameters.
 _OWN_COLUMN = {Role.CUSTOMER: "customer_id", Role.STYLIST: "stylist_id"}
-_LOCKS = {
+_READS = {
     role: "SELECT * FROM bookings WHERE id = $1 AND deleted_at IS NULL"
     + (f" AND {_OWN_COLUMN[role]} = $2" if role in _OWN_COLUMN else "")
-    + " FOR UPDATE NOWAIT"
     for role in Role
 }
+_LOCKS = {role: read + " FOR UPDATE NOWAIT" for role, read in _READS.items()}
+
+
+def _viewing(booking_id: UUID, viewer: Actor) -> tuple[UUID, ...]:
+    return (booking_id, viewer.person_id) if viewer.role in _OWN_COLUMN else (booking_id,)
 
 
 async def lock(connection: AsyncConnection, *, booking_id: UUID, viewer: Actor) -> Booking | None:
@@ -98,8 +102,14 @@ async def lock(connection: AsyncConnection, *, booking_id: UUID, viewer: Actor) 
     Visibility is part of the WHERE clause, so a booking the viewer may not see is never
     locked and cannot answer CONCURRENT_UPDATE instead of NOT_FOUND."""
     driver = in_transaction(connection)
-    own = (viewer.person_id,) if viewer.role in _OWN_COLUMN else ()
-    row = await driver.fetchrow(_LOCKS[viewer.role], booking_id, *own)
+    row = await driver.fetchrow(_LOCKS[viewer.role], *_viewing(booking_id, viewer))
+    return booking_from_row(row) if row else None
+
+
+async def read(connection: AsyncConnection, *, booking_id: UUID, viewer: Actor) -> Booking | None:
+    """A booking the viewer may see, as it is now, without a lock: for a decision that
+    `change_at_version` then makes only if the booking is still at the version read."""
+    row = await driver_of(connection).fetchrow(_READS[viewer.role], *_viewing(booking_id, viewer))
     return booking_from_row(row) if row else None
 
 
@@ -195,22 +205,45 @@ async def change_status(
     )
 
 
-_AUDIT = "audit_"
-_AS_CHANGED = (
-    "SELECT b.*, "
-    + ", ".join(f"h.{c.name} AS {_AUDIT}{c.name}" for c in booking_status_history.c)
-    + " FROM bookings b JOIN booking_status_history h ON h.booking_id = b.id"
-    " WHERE b.id = $1 AND h.id = $2"
+_CHANGE_AT_VERSION = (
+    "SELECT booking, change FROM change_booking_status_at_version("
+    "$1, $2, $3, $4, $5, $6, $7, $8, $9::inet, $10, $11, $12, $13)"
 )
 
 
-async def as_changed(
-    connection: AsyncConnection, *, booking_id: UUID, status_change_id: int
+async def change_at_version(
+    connection: AsyncConnection,
+    *,
+    booking: BookingFacts,
+    change: StatusChange,
+    actor: Actor,
+    ip_address: str | None,
+    user_agent: str | None,
+    now: datetime,
 ) -> tuple[Booking, StatusChangeRecord]:
-    """The booking as a change in this transaction left it, and the change's audit row, in
-    one round trip."""
-    row = await in_transaction(connection).fetchrow(_AS_CHANGED, booking_id, status_change_id)
-    return booking_from_row(row), history.record_from(row, prefix=_AUDIT)
+    """The status change decided on `booking` as read, in one statement (so atomic without a
+    transaction around it): the row is locked without waiting (55P03 if held) and changed only
+    if it is still at the version read (40001 if not: decide again), through the one
+    status-change path; returns the booking as the change left it, and the change's audit
+    row."""
+    refund = change.refund
+    row = await driver_of(connection).fetchrow(
+        _CHANGE_AT_VERSION,
+        booking.id,
+        booking.version,
+        change.action.value,
+        booking.status.value,
+        change.target.value,
+        actor.person_id,
+        actor.role.value,
+        change.reason,
+        ip_address,
+        user_agent,
+        now,
+        refund.policy.value if refund else None,
+        refund.cents if refund else None,
+    )
+    return booking_from_row(row["booking"]), history.record_from(row["change"])
 
 
 async def soft_delete(

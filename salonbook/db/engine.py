@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
@@ -157,13 +157,25 @@ async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
         yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Expected database errors leave as the domain errors they stand for."""
+    try:
+        yield
+    except DATABASE_ERRORS as error:
+        domain_error = translate(error)
+        if domain_error is None:
+            raise
+        raise domain_error from error
+
+
 @asynccontextmanager
 async def unit_of_work(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """One transaction on one connection; expected database errors leave as domain errors.
 
     The transaction is the driver's (asyncpg's BEGIN and COMMIT), and SQLAlchemy runs in
     autocommit on the same connection, so statements through either are in the transaction."""
-    try:
+    with domain_errors():
         async with engine.connect() as connection:
             connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
             driver = driver_of(connection)
@@ -174,8 +186,13 @@ async def unit_of_work(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
                 if not driver.is_closed() and driver.is_in_transaction():
                     # interrupted between BEGIN and the end: never pool it half-way
                     await connection.invalidate()
-    except DATABASE_ERRORS as error:
-        domain_error = translate(error)
-        if domain_error is None:
-            raise
-        raise domain_error from error
+
+
+@asynccontextmanager
+async def statement_by_statement(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for driver statements that are each their own transaction: for work whose
+    one write is a single statement, so atomic without a BEGIN and a COMMIT around it (two
+    round trips fewer). Expected database errors leave as domain errors."""
+    with domain_errors():
+        async with engine.connect() as connection:
+            yield connection

@@ -107,6 +107,40 @@ END;
 $$;
 """
 
+CHANGE_AT_VERSION_SIGNATURE = (
+    "change_booking_status_at_version(uuid, integer, text, text, text, uuid, text, text, inet,"
+    " text, timestamptz, text, integer)"
+)
+CHANGE_AT_VERSION_FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION change_booking_status_at_version(
+    p_booking_id uuid, p_version integer, p_action text, p_from text, p_to text,
+    p_actor_id uuid, p_actor_role text, p_reason text, p_ip inet, p_user_agent text,
+    p_at timestamptz, p_refund_policy text, p_refund_cents integer
+) RETURNS TABLE (booking bookings, change booking_status_history)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_history_id bigint;
+BEGIN
+    -- the caller decided on the booking as it was at p_version: lock it without waiting
+    -- (55P03 if held), and only if it is still at that version (every change adds 1)
+    PERFORM 1 FROM bookings b
+    WHERE b.id = p_booking_id AND b.version = p_version AND b.deleted_at IS NULL
+    FOR UPDATE NOWAIT;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'booking % is no longer at version %', p_booking_id, p_version
+            USING ERRCODE = 'serialization_failure';
+    END IF;
+    SELECT c.history_id INTO v_history_id FROM change_booking_status(
+        p_booking_id, p_action, p_from, p_to, p_actor_id, p_actor_role, p_reason, p_ip,
+        p_user_agent, p_at, p_refund_policy, p_refund_cents
+    ) c;
+    RETURN QUERY
+        SELECT b, h FROM bookings b, booking_status_history h
+        WHERE b.id = p_booking_id AND h.id = v_history_id;
+END;
+$$;
+"""
+
 EVENTS_CHANNEL = "salonbook_events"
 
 NOTIFY_EVENT_FUNCTION_SQL = f"""

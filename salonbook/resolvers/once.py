@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salonbook.db import idempotency
-from salonbook.db.engine import TransactionAborted, unit_of_work
+from salonbook.db.engine import TransactionAborted, statement_by_statement, unit_of_work
 from salonbook.db.idempotency import KeyTakenMeanwhile, KeyUse
 from salonbook.domain.errors import ConcurrentUpdate
 from salonbook.resolvers.deps import Deps
@@ -42,3 +42,21 @@ async def run_once(deps: Deps, *, use: KeyUse | None, work: Work) -> dict[str, A
         await deps.announce()  # committed: tell the broadcast, if it needs telling
         return result
     raise ConcurrentUpdate("the same idempotency key is being used concurrently; try again")
+
+
+async def run_alone(deps: Deps, *, work: Work) -> dict[str, Any]:
+    """Work whose one write is a single statement, atomic by itself, run without a transaction
+    around it (no BEGIN, no COMMIT). An aborted statement (a deadlock victim, or a booking
+    changed since it was read) runs the work again, reading afresh, once."""
+    retries = RETRIES_AFTER_ABORT
+    while True:
+        try:
+            async with statement_by_statement(deps.engine) as connection:
+                result = await work(connection)
+        except TransactionAborted:
+            if retries == 0:
+                raise
+            retries -= 1
+            continue
+        await deps.announce()
+        return result

@@ -16,7 +16,7 @@ from salonbook.domain.errors import NotFound, VersionConflict
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction
 from salonbook.resolvers.deps import Caller, Deps
-from salonbook.resolvers.once import run_once
+from salonbook.resolvers.once import run_alone, run_once
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ async def transition_booking(
     fresh: list[tuple[Booking, StatusChangeRecord]] = []
 
     async def work(connection: AsyncConnection) -> dict[str, Any]:
-        booking = await bookings.lock(connection, booking_id=booking_id, viewer=actor)
+        booking = await bookings.read(connection, booking_id=booking_id, viewer=actor)
         if booking is None:
             raise NotFound("booking not found")
         if expected_version is not None and expected_version != booking.facts.version:
@@ -60,7 +60,8 @@ async def transition_booking(
             now=now,
             windows=deps.windows,
         )
-        recorded = await bookings.change_status(
+        # changed only if still at the version decided on; locked without waiting
+        changed, recorded = await bookings.change_at_version(
             connection,
             booking=booking.facts,
             change=change,
@@ -69,15 +70,12 @@ async def transition_booking(
             user_agent=caller.user_agent,
             now=now,
         )
-        fresh.append(
-            await bookings.as_changed(
-                connection, booking_id=booking_id, status_change_id=recorded.history_id
-            )
-        )
-        return {"booking_id": str(booking_id), "status_change_id": recorded.history_id}
+        fresh.append((changed, recorded))
+        return {"booking_id": str(booking_id), "status_change_id": recorded.id}
 
-    use = None
-    if idempotency_key is not None:
+    if idempotency_key is None:
+        result = await run_alone(deps, work=work)
+    else:
         request = {
             "booking_id": str(booking_id),
             "action": action.value,
@@ -90,7 +88,7 @@ async def transition_booking(
             operation="transitionBooking",
             request=request,
         )
-    result = await run_once(deps, use=use, work=work)
+        result = await run_once(deps, use=use, work=work)
     done = Transitioned(
         booking_id=UUID(result["booking_id"]), status_change_id=int(result["status_change_id"])
     )
