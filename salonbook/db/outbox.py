@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from salonbook.db.engine import driver_of
 from salonbook.db.events import EventKind
+from salonbook.db.tables import Columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,39 +61,38 @@ _COLUMNS = (
     " e.status_change_id, e.note_id, e.reschedule_id, e.occurred_at"
 )
 
-# One statement, so the rows are exactly those visible in the snapshot it reports.
-_WINDOW = text(
-    f"""
+# One statement, so the rows are exactly those visible in the snapshot it reports. It runs on
+# the driver (one read per commit that wakes the tailer): $1 before, $2 window, $3 last id.
+_WINDOW = f"""
     WITH p AS (
         SELECT pg_current_snapshot() AS now,
-               CAST(CAST(:before AS text) AS pg_snapshot) AS before,
-               CAST(CAST(:window AS text) AS pg_snapshot) AS win
+               CAST($1::text AS pg_snapshot) AS before,
+               CAST($2::text AS pg_snapshot) AS win
     )
     SELECT p.now::text AS snap, {_COLUMNS}
     FROM p
     LEFT JOIN booking_events e
       ON e.xid >= pg_snapshot_xmin(p.before)
      AND NOT pg_visible_in_snapshot(e.xid, p.before)
-     AND NOT (pg_visible_in_snapshot(e.xid, p.win) AND e.id <= :last_id)
+     AND NOT (pg_visible_in_snapshot(e.xid, p.win) AND e.id <= $3)
     ORDER BY pg_visible_in_snapshot(e.xid, p.win) DESC, e.id
     """
-)
 
 _NOW = text("SELECT pg_current_snapshot()::text")
 
 
-def _event(row: Row[Any]) -> OutboxEvent:
+def _event(row: Columns) -> OutboxEvent:
     return OutboxEvent(
-        id=row.id,
-        xid=row.xid,
-        booking_id=row.booking_id,
-        stylist_id=row.stylist_id,
-        customer_id=row.customer_id,
-        kind=EventKind(row.kind),
-        status_change_id=row.status_change_id,
-        note_id=row.note_id,
-        reschedule_id=row.reschedule_id,
-        occurred_at=row.occurred_at,
+        id=row["id"],
+        xid=row["xid"],
+        booking_id=row["booking_id"],
+        stylist_id=row["stylist_id"],
+        customer_id=row["customer_id"],
+        kind=EventKind(row["kind"]),
+        status_change_id=row["status_change_id"],
+        note_id=row["note_id"],
+        reschedule_id=row["reschedule_id"],
+        occurred_at=row["occurred_at"],
     )
 
 
@@ -106,13 +106,9 @@ async def read_after(
 ) -> tuple[Snapshot, list[OutboxEvent]]:
     """The rows committed after the cursor (before, window, last_id), up to a fresh snapshot;
     the rows of the cursor's own window come first."""
-    rows = (
-        await connection.execute(
-            _WINDOW, {"before": str(before), "window": str(window), "last_id": last_id}
-        )
-    ).all()
-    snapshot = Snapshot.parse(rows[0].snap)
-    return snapshot, [_event(row) for row in rows if row.id is not None]
+    rows = await driver_of(connection).fetch(_WINDOW, str(before), str(window), last_id)
+    snapshot = Snapshot.parse(rows[0]["snap"])
+    return snapshot, [_event(row) for row in rows if row["id"] is not None]
 
 
 async def read_window(

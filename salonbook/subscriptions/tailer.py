@@ -15,7 +15,6 @@ from broadcaster import Broadcast
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.db import outbox
-from salonbook.db.engine import reading
 from salonbook.db.guards import EVENTS_CHANNEL
 from salonbook.db.outbox import Snapshot
 from salonbook.domain.clock import Clock
@@ -135,7 +134,7 @@ class Tailer:
     async def _advance(self) -> None:
         before = self.position
         assert before is not None
-        async with reading(self._engine) as connection:  # one statement: no BEGIN/ROLLBACK
+        async with self._engine.connect() as connection:  # one statement: no BEGIN/ROLLBACK
             after, events = await outbox.read_window(connection, before=before)
         self.windows_read += 1
         if not events:
