@@ -18,6 +18,7 @@ def _networks(trusted_proxies: tuple[str, ...]) -> tuple[IPNetwork, ...]:
         raise ValueError(f"trusted proxy entry is not an IP or CIDR network: {error}") from None
 
 
+@lru_cache(maxsize=1024)  # a client's address comes with each of its requests
 def _address(text: str | None) -> IPAddress | None:
     """An IP address, or None when the text is not one; IPv4-mapped IPv6 becomes IPv4."""
     if text is None:

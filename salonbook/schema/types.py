@@ -132,6 +132,7 @@ class BookingType:
     status: BookingStatus = BookingStatus.PENDING
     start_time: datetime = _UNSET_TIME
     end_time: datetime = _UNSET_TIME
+    version: int = 0
 
     def __post_init__(self) -> None:
         facts = self.record.facts
@@ -139,6 +140,7 @@ class BookingType:
         self.status = facts.status
         self.start_time = facts.start
         self.end_time = facts.end
+        self.version = facts.version
 
     def _loaders(self, info: Info) -> Loaders:
         return self.shared or info.context.loaders
@@ -165,10 +167,6 @@ class BookingType:
     @strawberry.field
     def currency(self) -> str:
         return self.record.currency
-
-    @strawberry.field
-    def version(self) -> int:
-        return self.record.facts.version
 
     @strawberry.field
     def created_at(self) -> datetime:
