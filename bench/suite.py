@@ -183,7 +183,8 @@ async def run(args: argparse.Namespace) -> bool:
     results = await measure(SMOKE if args.smoke else FULL)
     text = report(results, smoke=args.smoke, seconds=time.monotonic() - started)
     write_report(text, args.output)
-    errors = sum(p.api.errors + p.raw.errors for p in results.pairs) + results.dashboard.errors
+    errors = sum(p.api.errors + p.raw.errors + p.raw_statements.errors for p in results.pairs)
+    errors += results.dashboard.errors
     return errors == 0 and all(row.sound for row in results.realtime)
 
 

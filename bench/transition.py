@@ -70,10 +70,18 @@ class Run:
 class Pair:
     api: Run
     raw: Run
+    """The raw baseline: a transaction of lock, change, commit (four round trips)."""
+    raw_statements: Run
+    """Raw SQL doing what the API does: read, then the one-statement change (two)."""
 
     @property
     def ratio(self) -> float:
         return self.api.per_second / self.raw.per_second if self.raw.per_second else 0.0
+
+    @property
+    def ratio_to_statements(self) -> float:
+        raw = self.raw_statements.per_second
+        return self.api.per_second / raw if raw else 0.0
 
 
 async def _run(
@@ -125,8 +133,12 @@ async def _api_flippers(server: Server, chairs: Sequence[Chair]) -> list[Flipper
     return [ApiFlipper(base, chair) for chair in chairs]
 
 
-async def _raw_flippers(dsn: str, chairs: Sequence[Chair]) -> list[Flipper]:
-    return list(await asyncio.gather(*(RawFlipper.connect(dsn, chair) for chair in chairs)))
+async def _raw_flippers(
+    dsn: str, chairs: Sequence[Chair], *, statements: bool = False
+) -> list[Flipper]:
+    return list(await asyncio.gather(*(
+        RawFlipper.connect(dsn, chair, statements=statements) for chair in chairs
+    )))  # fmt: skip
 
 
 async def measure_transitions(
@@ -137,6 +149,9 @@ async def measure_transitions(
     for n in plan.clients:
         errors: list[str] = []
         raw = await _measured(_raw_flippers(database.dsn, chairs[:n]), plan, None, errors)
+        statements = await _measured(
+            _raw_flippers(database.dsn, chairs[:n], statements=True), plan, None, errors
+        )
         profiler = None
         if plan.profile is not None:
             profiler = start_profiler(server, plan.profile / f"transition-{n}.txt")
@@ -145,11 +160,13 @@ async def measure_transitions(
         finally:
             if profiler is not None:
                 await stop_profiler(profiler)
-        pair = Pair(api=api, raw=raw)
+        pair = Pair(api=api, raw=raw, raw_statements=statements)
         pairs.append(pair)
         log(f"  {n} clients: API {api.per_second:.0f}/s (p50 {api.p50 * 1000:.1f} ms, p99 "
             f"{api.p99 * 1000:.1f} ms), raw {raw.per_second:.0f}/s (p50 {raw.p50 * 1000:.1f} "
-            f"ms, p99 {raw.p99 * 1000:.1f} ms); API/raw {pair.ratio:.2f}")  # fmt: skip
+            f"ms, p99 {raw.p99 * 1000:.1f} ms); API/raw {pair.ratio:.2f}; raw in the API's two "
+            f"statements {statements.per_second:.0f}/s, API/that "
+            f"{pair.ratio_to_statements:.2f}")  # fmt: skip
         for error in errors:
             log(f"  error: {error}")
     return pairs
@@ -162,9 +179,9 @@ def _ms(seconds: float) -> str:
 def transition_table(pairs: Sequence[Pair]) -> str:
     lines = [
         "| clients | API changes/s | raw changes/s | API/raw | API p50 ms | API p99 ms "
-        "| raw p50 ms | raw p99 ms | errors | server CPU ms/change | server CPU s / run s "
-        "| bench CPU s (API, raw) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| raw p50 ms | raw p99 ms | raw, API's 2 statements: changes/s | API/that "
+        "| errors | server CPU ms/change | server CPU s / run s | bench CPU s (API, raw) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in pairs:
         cpu = f"{p.api.server_cpu or 0:.1f} / {p.api.seconds:.1f}"
@@ -172,7 +189,9 @@ def transition_table(pairs: Sequence[Pair]) -> str:
         lines.append(
             f"| {p.api.clients} | {p.api.per_second:,.0f} | {p.raw.per_second:,.0f} "
             f"| {p.ratio:.2f} | {_ms(p.api.p50)} | {_ms(p.api.p99)} | {_ms(p.raw.p50)} "
-            f"| {_ms(p.raw.p99)} | {p.api.errors + p.raw.errors} | {per_change:.2f} | {cpu} "
+            f"| {_ms(p.raw.p99)} | {p.raw_statements.per_second:,.0f} "
+            f"| {p.ratio_to_statements:.2f} "
+            f"| {p.api.errors + p.raw.errors + p.raw_statements.errors} | {per_change:.2f} | {cpu} "
             f"| {p.api.bench_cpu:.1f}, {p.raw.bench_cpu:.1f} |"
         )
     return "\n".join(lines)

@@ -143,22 +143,36 @@ SELECT history_id, event_id, new_version FROM change_booking_status(
 """
 
 
-class RawFlipper:
-    """One client of raw SQL over its own asyncpg connection: in one transaction, lock the row
-    (NOWAIT), then change_booking_status() (audit insert, update, outbox insert, pg_notify)."""
+_READ = "SELECT * FROM bookings WHERE id = $1 AND deleted_at IS NULL AND stylist_id = $2"
+_CHANGE_AT_VERSION = """
+SELECT (booking).version FROM change_booking_status_at_version(
+    $1, $2, $3, $4, $5, $6, 'stylist', NULL, $7::inet, $8, $9, NULL, NULL)
+"""
 
-    def __init__(self, connection: Any, chair: Chair) -> None:
+
+class RawFlipper:
+    """One client of raw SQL over its own asyncpg connection. As a transaction (the
+    definition of the raw baseline): BEGIN, lock the row (NOWAIT), change_booking_status()
+    (audit insert, update, outbox insert, pg_notify), COMMIT. With `statements`: the API's
+    own two statements, without a transaction around them: read the row, then
+    change_booking_status_at_version() (lock NOWAIT at that version, the same change, read
+    back)."""
+
+    def __init__(self, connection: Any, chair: Chair, *, statements: bool = False) -> None:
         self.connection = connection
         self.chair = chair
+        self.statements = statements
 
     @classmethod
-    async def connect(cls, dsn: str, chair: Chair) -> RawFlipper:
-        return cls(await asyncpg.connect(dsn), chair)
+    async def connect(cls, dsn: str, chair: Chair, *, statements: bool = False) -> RawFlipper:
+        return cls(await asyncpg.connect(dsn), chair, statements=statements)
 
     async def close(self) -> None:
         await self.connection.close()
 
     async def flip(self) -> str | None:
+        if self.statements:
+            return await self._flip_in_two_statements()
         chair = self.chair
         async with self.connection.transaction():
             row = await self.connection.fetchrow(_LOCK, chair.booking_id, chair.stylist_id)
@@ -170,6 +184,19 @@ class RawFlipper:
                 transition.target.value, chair.stylist_id, "127.0.0.1", "bench-raw",
                 datetime.now(UTC),
             )  # fmt: skip
+        return None
+
+    async def _flip_in_two_statements(self) -> str | None:
+        chair = self.chair
+        row = await self.connection.fetchrow(_READ, chair.booking_id, chair.stylist_id)
+        status = BookingStatus(row["status"])
+        transition = find_transition(status, NEXT_ACTION[status])
+        assert transition is not None
+        await self.connection.fetchval(
+            _CHANGE_AT_VERSION, chair.booking_id, row["version"], transition.action.value,
+            status.value, transition.target.value, chair.stylist_id, "127.0.0.1", "bench-raw",
+            datetime.now(UTC),
+        )  # fmt: skip
         return None
 
 
