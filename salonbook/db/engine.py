@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
+from salonbook.db.pool import FirstComePool
 from salonbook.domain.errors import (
     ConcurrentUpdate,
     SalonbookError,
@@ -45,6 +46,7 @@ def create_engine(
         # pool_size is also the most: a connection opened beyond the pool (an "overflow" one)
         # is closed as soon as it is given back, so a steady load just above the pool size
         # would open a new connection (and PostgreSQL a new backend) for most requests.
+        poolclass=FirstComePool,
         pool_size=pool_size,
         max_overflow=0,
         pool_timeout=connect_timeout,

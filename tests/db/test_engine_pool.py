@@ -1,12 +1,16 @@
-"""The engine's pool: dead connections are replaced before use, reads run in autocommit, and
-the pool never opens more connections than its size."""
+"""The engine's pool: dead connections are replaced before use, reads run in autocommit, the
+pool never opens more connections than its size, and it hands them out first come, first
+served."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from salonbook.db.engine import create_engine, reading
 
@@ -60,5 +64,54 @@ async def test_the_pool_opens_no_more_connections_than_its_size(database_url: st
         pids = await asyncio.gather(*(hold() for _ in range(6)))
 
         assert len(set(pids)) == 2
+    finally:
+        await engine.dispose()
+
+
+async def test_connections_go_to_callers_in_the_order_they_asked(database_url: str) -> None:
+    """A caller arriving as a connection comes back does not overtake those already waiting
+    (SQLAlchemy's own asyncio pool lets it, and a busy server's slowest requests starved)."""
+    engine = create_engine(database_url, pool_size=1)
+    served: list[str] = []
+
+    async def use(name: str) -> None:
+        async with engine.connect():
+            served.append(name)
+
+    try:
+        holder = await engine.connect()
+        waiting = []
+        for name in ("first", "second", "third"):
+            waiting.append(asyncio.create_task(use(name)))
+            await asyncio.sleep(0.02)  # each in line before the next
+        # arrives as the connection returns: it runs before the first in line is woken
+        waiting.append(asyncio.create_task(use("late")))
+        await holder.close()
+        await asyncio.gather(*waiting)
+
+        assert served == ["first", "second", "third", "late"]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_caller_that_stops_waiting_leaves_the_connection_to_the_next(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url, pool_size=1, connect_timeout=0.2)
+    try:
+        holder = await engine.connect()
+        with pytest.raises(PoolTimeout):  # the pool's own wait is bounded
+            await engine.connect()
+        gone = asyncio.create_task(engine.connect().start())
+        await asyncio.sleep(0.02)
+        await holder.close()  # handed to `gone`, which is cancelled before it runs
+        gone.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            leftover = await gone
+            await leftover.close()  # it ran first after all: it gives it back
+
+        async with asyncio.timeout(1):
+            async with engine.connect() as connection:
+                assert (await connection.execute(text("SELECT 1"))).scalar_one() == 1
     finally:
         await engine.dispose()
