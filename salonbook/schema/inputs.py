@@ -10,6 +10,7 @@ import strawberry
 from salonbook.domain.errors import ValidationFailed
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
+from salonbook.schema.flat_inputs import built_directly
 
 
 def parse_id(value: strawberry.ID | str, *, field: str) -> uuid.UUID:
@@ -25,6 +26,7 @@ def parse_key(value: str | None) -> str | None:
     return value
 
 
+@built_directly
 @strawberry.input
 class BookingFilter:
     statuses: list[BookingStatus] | None = None
@@ -34,6 +36,7 @@ class BookingFilter:
     starts_before: datetime | None = None
 
 
+@built_directly
 @strawberry.input
 class CreateBookingInput:
     stylist_id: strawberry.ID
@@ -45,6 +48,7 @@ class CreateBookingInput:
     idempotency_key: str | None = None
 
 
+@built_directly
 @strawberry.input
 class TransitionBookingInput:
     booking_id: strawberry.ID
