@@ -45,22 +45,21 @@ def validated(
 
 
 class OperationPreparation(SchemaExtension):
+    """Parses and validates the operation from the caches before strawberry would, so its
+    parse and validate steps find the work done (an extension's every hook costs a context
+    manager per operation). A text that does not parse is left to strawberry's own parse,
+    with the token limit, to answer as it always does."""
+
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        context.validation_rules = (*context.validation_rules, *LIMIT_RULES)
-        yield
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.query is not None:  # none: strawberry answers that itself
-            context.graphql_document = parsed(context.query)
-        yield
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.query is not None:
-            schema = context.schema._schema
-            context.pre_execution_errors = validated(
-                schema, context.query, context.validation_rules
-            )
+        context.parse_options["max_tokens"] = MAX_TOKENS
+        context.validation_rules = rules = (*context.validation_rules, *LIMIT_RULES)
+        query = context.query
+        if query is not None:
+            try:
+                context.graphql_document = parsed(query)
+            except GraphQLError:
+                pass
+            else:
+                context.pre_execution_errors = validated(context.schema._schema, query, rules)
         yield
