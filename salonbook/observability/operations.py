@@ -1,13 +1,14 @@
-"""Observing GraphQL operations with one `on_operation` hook (no per-field hooks): their type,
-name and outcome go to the exchange that carries them, mutation results to their counter."""
+"""Observing GraphQL operations from the schema's `on_operation` hook (no per-field hooks):
+their type, name and outcome go to the exchange that carries them, mutation results to their
+counter."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode
-from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from salonbook.domain.errors import SalonbookError
@@ -29,26 +30,25 @@ def note_mutation_result(typename: str, code: str | None) -> None:
         results.append((typename, code))
 
 
-class OperationObserver(SchemaExtension):
-    """First in the schema's extensions, so it sees errors after ErrorShaping gave them codes."""
-
-    def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        exchange = exchange_of(getattr(getattr(context.context, "request", None), "scope", None))
-        if exchange is None:
-            yield
-            return
-        results: list[tuple[str, str | None]] = []
-        _results.set(results)
-        failure: Exception | None = None
-        try:
-            yield
-        except Exception as error:  # answered by strawberry after the hooks (a syntax error...)
-            failure = error
-            raise
-        finally:
-            _results.set(None)  # a cancelled subscription ends here too, and is no failure
-            _observe(context, exchange, results, failure)
+@contextmanager
+def observed(context: ExecutionContext) -> Iterator[None]:
+    """Around an operation (the schema's one extension): what ends inside it, its errors
+    already shaped, is what is observed."""
+    exchange = exchange_of(getattr(getattr(context.context, "request", None), "scope", None))
+    if exchange is None:
+        yield
+        return
+    results: list[tuple[str, str | None]] = []
+    _results.set(results)
+    failure: Exception | None = None
+    try:
+        yield
+    except Exception as error:  # answered by strawberry after the hooks (a syntax error...)
+        failure = error
+        raise
+    finally:
+        _results.set(None)  # a cancelled subscription ends here too, and is no failure
+        _observe(context, exchange, results, failure)
 
 
 def _observe(

@@ -4,7 +4,7 @@ Each operation's task knows its socket and operation id (set by LiveTransportWS)
 event stream starts, its executor (set by SharedEventResults). From those, `live_sink` builds
 what the tailer needs to deliver the subscription's events without the subscriber's task: run
 the selection set on an event as strawberry would for this subscriber (through the same shared
-cache), shape the errors as ErrorShaping does, encode the payload once, and write
+cache), shape the errors as the schema's extension does, encode the payload once, and write
 `next` messages that differ only by their operation id."""
 
 from __future__ import annotations
@@ -84,8 +84,8 @@ def live_sink(role: Role, root: Callable[[Delivery], object]) -> LiveSink | None
 
 
 def encode_payload(result: ExecutionResult) -> str:
-    """The `payload` of a `next` message, as strawberry's handler builds it after ErrorShaping
-    (our extensions add no `extensions` to results)."""
+    """The `payload` of a `next` message, as strawberry's handler builds it after the error
+    shaping (our extension adds no `extensions` to results)."""
     payload: dict[str, object] = {"data": result.data}
     if result.errors:
         payload["errors"] = [shape_error(error).formatted for error in result.errors]

@@ -1,19 +1,19 @@
 """Preparing an operation: its limits, and parsing and validating it once per query text.
 
-One extension does what strawberry's MaxTokensLimiter, two AddValidationRules (depth,
-aliases), ParserCache and ValidationCache did as five: each extension costs its hooks on every
+This does what strawberry's MaxTokensLimiter, two AddValidationRules (depth, aliases),
+ParserCache and ValidationCache did as five extensions: each extension costs its hooks on every
 operation, and ValidationCache keys its cache by the parsed document, whose hash walks the
 whole tree every time. The same query text always parses to the same document, so both caches
 are keyed by the text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import lru_cache
 
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, parse
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.schema import validate_document
+from strawberry.types import ExecutionContext
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2_000
@@ -44,22 +44,16 @@ def validated(
     return validate_document(schema, parsed(query), rules)
 
 
-class OperationPreparation(SchemaExtension):
-    """Parses and validates the operation from the caches before strawberry would, so its
-    parse and validate steps find the work done (an extension's every hook costs a context
-    manager per operation). A text that does not parse is left to strawberry's own parse,
-    with the token limit, to answer as it always does."""
-
-    def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        context.parse_options["max_tokens"] = MAX_TOKENS
-        context.validation_rules = rules = (*context.validation_rules, *LIMIT_RULES)
-        query = context.query
-        if query is not None:
-            try:
-                context.graphql_document = parsed(query)
-            except GraphQLError:
-                pass
-            else:
-                context.pre_execution_errors = validated(context.schema._schema, query, rules)
-        yield
+def prepare(context: ExecutionContext) -> None:
+    """Before an operation: its limits, and its document parsed and validated from the caches,
+    so strawberry's parse and validate steps find the work done. A text that does not parse is
+    left to strawberry's own parse, with the token limit, to answer as it always does."""
+    context.parse_options["max_tokens"] = MAX_TOKENS
+    context.validation_rules = rules = (*context.validation_rules, *LIMIT_RULES)
+    query = context.query
+    if query is not None:
+        try:
+            context.graphql_document = parsed(query)
+        except GraphQLError:
+            return
+        context.pre_execution_errors = validated(context.schema._schema, query, rules)

@@ -6,12 +6,10 @@ from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.types import ExecutionContext
 
-from salonbook.observability.operations import OperationObserver
+from salonbook.schema.envelope import OperationEnvelope
 from salonbook.schema.events import Subscription
 from salonbook.schema.mutation import Mutation
-from salonbook.schema.preparation import OperationPreparation
 from salonbook.schema.query import Query
-from salonbook.schema.shaping import ErrorShaping
 from salonbook.schema.shared_events import SharedEventResults
 
 
@@ -19,8 +17,8 @@ class SalonbookSchema(Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """ErrorShaping logs what needs logging; strawberry's default would log our typed
-        top-level errors (NOT_FOUND and the like) as server errors."""
+        """Error shaping (schema/shaping.py) logs what needs logging; strawberry's default
+        would log our typed top-level errors (NOT_FOUND and the like) as server errors."""
 
 
 def build_schema() -> Schema:
@@ -28,12 +26,7 @@ def build_schema() -> Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        # OperationObserver first: its end runs last, after ErrorShaping has set the codes
-        extensions=[
-            OperationObserver,
-            ErrorShaping,
-            OperationPreparation,
-        ],
+        extensions=[OperationEnvelope],
         execution_context_class=SharedEventResults,
     )
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import asyncpg  # type: ignore[import-untyped]
 from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.responses import Response
-from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
-from strawberry.types.execution import StreamExecutionResult
 
 from salonbook.db.engine import DATABASE_ERRORS, sqlstate
 from salonbook.domain.errors import SalonbookError
@@ -63,7 +60,8 @@ def shape_error(error: GraphQLError) -> GraphQLError:
     return GraphQLError(message=message, nodes=error.nodes, path=error.path, extensions=extensions)
 
 
-def _shape_result(result: object) -> None:
+def shape_result(result: object) -> None:
+    """Each error of a result (an operation's, or one of a stream's) shaped."""
     errors = getattr(result, "errors", None)
     if result is not None and errors:
         result.errors = [shape_error(e) for e in errors]  # type: ignore[attr-defined]
@@ -84,13 +82,7 @@ def _unavailable_over_http(execution_context: ExecutionContext) -> None:
         response.headers["Retry-After"] = RETRY_AFTER_SECONDS
 
 
-class ErrorShaping(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        _shape_result(self.execution_context.result)
-        _unavailable_over_http(self.execution_context)
-
-    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
-        """Each result of a subscription (or of an operation over a websocket)."""
-        _shape_result(result)
-        yield None
+def shape_operation(execution_context: ExecutionContext) -> None:
+    """Once an operation has run: its errors shaped, and an outage's HTTP status set."""
+    shape_result(execution_context.result)
+    _unavailable_over_http(execution_context)
