@@ -77,10 +77,10 @@ def keep_driver(engine: AsyncEngine) -> None:
 def driver_of(connection: AsyncConnection) -> Any:
     """The asyncpg connection under a checked-out connection.
 
-    The hot statements of a unit of work (a booking's lock, its status change and the read of
-    what the change left) run on it directly: SQLAlchemy's execution layer costs more CPU per
-    statement than the statement's round trip. They run in the unit of work's transaction,
-    which is the driver's own; one run outside a transaction is a mistake, and refused."""
+    The hot statements (a booking's read, lock and status change, the outbox window read) run
+    on it directly: SQLAlchemy's execution layer costs more CPU per statement than the
+    statement's round trip. In a unit of work they are in its transaction, which is the
+    driver's own; those that need one check with `in_transaction`."""
     driver = connection.info.get(_DRIVER)
     if driver is None:
         raise RuntimeError("not a salonbook engine's connection (create_engine keeps drivers)")
