@@ -167,6 +167,33 @@ class RecordedChange:
     version: int
 
 
+def _described(
+    booking: BookingFacts,
+    change: StatusChange,
+    actor: Actor,
+    ip_address: str | None,
+    user_agent: str | None,
+    now: datetime,
+) -> tuple[Any, ...]:
+    """A change's parameters after the booking's id (and version), in the order both
+    status-change functions take them: action, from, to, actor, role, reason, IP, user agent,
+    time, refund policy and cents."""
+    refund = change.refund
+    return (
+        change.action.value,
+        booking.status.value,
+        change.target.value,
+        actor.person_id,
+        actor.role.value,
+        change.reason,
+        ip_address,
+        user_agent,
+        now,
+        refund.policy.value if refund else None,
+        refund.cents if refund else None,
+    )
+
+
 _CHANGE_STATUS = (
     "SELECT history_id, event_id, new_version"
     " FROM change_booking_status($1, $2, $3, $4, $5, $6, $7, $8::inet, $9, $10, $11, $12)"
@@ -184,22 +211,8 @@ async def change_status(
     now: datetime,
 ) -> RecordedChange:
     """The one status-change path: audit row, status, version and outbox event at once."""
-    refund = change.refund
-    row = await in_transaction(connection).fetchrow(
-        _CHANGE_STATUS,
-        booking.id,
-        change.action.value,
-        booking.status.value,
-        change.target.value,
-        actor.person_id,
-        actor.role.value,
-        change.reason,
-        ip_address,
-        user_agent,
-        now,
-        refund.policy.value if refund else None,
-        refund.cents if refund else None,
-    )
+    described = _described(booking, change, actor, ip_address, user_agent, now)
+    row = await in_transaction(connection).fetchrow(_CHANGE_STATUS, booking.id, *described)
     return RecordedChange(
         history_id=row["history_id"], event_id=row["event_id"], version=row["new_version"]
     )
@@ -226,22 +239,9 @@ async def change_at_version(
     if it is still at the version read (40001 if not: decide again), through the one
     status-change path; returns the booking as the change left it, and the change's audit
     row."""
-    refund = change.refund
+    described = _described(booking, change, actor, ip_address, user_agent, now)
     row = await driver_of(connection).fetchrow(
-        _CHANGE_AT_VERSION,
-        booking.id,
-        booking.version,
-        change.action.value,
-        booking.status.value,
-        change.target.value,
-        actor.person_id,
-        actor.role.value,
-        change.reason,
-        ip_address,
-        user_agent,
-        now,
-        refund.policy.value if refund else None,
-        refund.cents if refund else None,
+        _CHANGE_AT_VERSION, booking.id, booking.version, *described
     )
     return booking_from_row(row["booking"]), history.record_from(row["change"])
 

@@ -20,7 +20,7 @@ from salonbook.domain.roles import Role
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction, BookingStatus
 from salonbook.resolvers.deps import Deps
-from salonbook.resolvers.once import run_alone
+from salonbook.resolvers.once import Work, run_alone
 from tests.support.factory import Factory
 
 
@@ -71,19 +71,25 @@ async def test_a_booking_changed_after_it_was_read_is_read_again_and_decided_ane
     ]
 
 
-async def test_aborted_twice_is_a_concurrent_update(app: Starlette) -> None:
-    deps: Deps = app.state.runtime.deps
-    attempts = []
+def raising(sqlstate: str, attempts: list[int]) -> Work:
+    """Work whose statement PostgreSQL aborts with `sqlstate`, counting its attempts."""
 
     async def work(connection: AsyncConnection) -> dict[str, Any]:
         attempts.append(1)
         await driver_of(connection).execute(
-            "DO $$ BEGIN RAISE EXCEPTION 'aborted' USING ERRCODE = '40001'; END $$"
+            f"DO $$ BEGIN RAISE EXCEPTION 'aborted' USING ERRCODE = '{sqlstate}'; END $$"
         )
         return {}
 
+    return work
+
+
+async def test_aborted_twice_is_a_concurrent_update(app: Starlette) -> None:
+    deps: Deps = app.state.runtime.deps
+    attempts: list[int] = []
+
     with pytest.raises(TransactionAborted) as refused:
-        await run_alone(deps, work=work)
+        await run_alone(deps, work=raising("40001", attempts))
     assert isinstance(refused.value, ConcurrentUpdate)
     assert refused.value.code is ErrorCode.CONCURRENT_UPDATE
     assert len(attempts) == 2
@@ -91,15 +97,8 @@ async def test_aborted_twice_is_a_concurrent_update(app: Starlette) -> None:
 
 async def test_a_lock_not_available_is_not_retried(app: Starlette) -> None:
     deps: Deps = app.state.runtime.deps
-    attempts = []
-
-    async def work(connection: AsyncConnection) -> dict[str, Any]:
-        attempts.append(1)
-        await driver_of(connection).execute(
-            "DO $$ BEGIN RAISE EXCEPTION 'busy' USING ERRCODE = '55P03'; END $$"
-        )
-        return {}
+    attempts: list[int] = []
 
     with pytest.raises(ConcurrentUpdate):
-        await run_alone(deps, work=work)
+        await run_alone(deps, work=raising("55P03", attempts))
     assert len(attempts) == 1
