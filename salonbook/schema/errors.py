@@ -90,7 +90,8 @@ def error_type(error: domain.SalonbookError) -> Error:
         return VersionConflictError(
             code=error.code, message=error.message, current_version=error.current_version
         )
-    kind = _SIMPLE.get(type(error))
-    if kind is None:
-        raise error
-    return kind(code=error.code, message=error.message)
+    for cls in type(error).__mro__:  # a subclass (TransactionAborted) answers as its parent
+        kind = _SIMPLE.get(cls)
+        if kind is not None:
+            return kind(code=error.code, message=error.message)
+    raise error
