@@ -136,13 +136,13 @@ def create_app(
 
     graphql = SalonbookGraphQL(schema, runtime=runtime)
     return Starlette(
-        routes=[
+        routes=[  # matched in order: the busiest first
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/webhooks/payments", payments, methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_page),
-            Route("/webhooks/payments", payments, methods=["POST"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
         ],
         lifespan=lifespan,
         middleware=[Middleware(RequestObserver, metrics=metrics)],
