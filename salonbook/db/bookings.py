@@ -67,23 +67,18 @@ def booking_from_row(row: Columns) -> Booking:
 
 
 _LIVE = bookings.c.deleted_at.is_(None)
-
-
-def _visible(role: Role, person: Any) -> ColumnElement[bool]:
-    if role is Role.CUSTOMER:
-        return and_(_LIVE, bookings.c.customer_id == person)
-    if role is Role.STYLIST:
-        return and_(_LIVE, bookings.c.stylist_id == person)
-    return _LIVE
+_OWN_COLUMN = {Role.CUSTOMER: "customer_id", Role.STYLIST: "stylist_id"}
+"""The column that makes a booking a customer's or a stylist's own; admins and the system see
+every live booking. Both the SQLAlchemy condition and the driver's SQL derive from it."""
 
 
 def visible_to(viewer: Actor) -> ColumnElement[bool]:
     """The SQL condition for the bookings a viewer may see (deleted ones: nobody)."""
-    return _visible(viewer.role, viewer.person_id)
+    own = _OWN_COLUMN.get(viewer.role)
+    return _LIVE if own is None else and_(_LIVE, bookings.c[own] == viewer.person_id)
 
 
 # The hot statements run on the driver (engine.driver_of): plain SQL with $n parameters.
-_OWN_COLUMN = {Role.CUSTOMER: "customer_id", Role.STYLIST: "stylist_id"}
 _READS = {
     role: "SELECT * FROM bookings WHERE id = $1 AND deleted_at IS NULL"
     + (f" AND {_OWN_COLUMN[role]} = $2" if role in _OWN_COLUMN else "")

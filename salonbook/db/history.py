@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
@@ -33,25 +32,21 @@ class StatusChangeRecord:
     created_at: datetime
 
 
-def record_from(row: Columns, *, prefix: str = "") -> StatusChangeRecord:
-    """The record of a row's columns, named `prefix` + the column name."""
-
-    def column(name: str) -> Any:
-        return row[prefix + name]
-
-    ip_address = column("ip_address")
+def record_from(row: Columns) -> StatusChangeRecord:
+    """The record of an audit row (an asyncpg record, or a SQLAlchemy row's mapping)."""
+    ip_address = row["ip_address"]
     return StatusChangeRecord(
-        id=column("id"),
-        booking_id=column("booking_id"),
-        action=BookingAction(column("action")),
-        from_status=BookingStatus(column("from_status")),
-        to_status=BookingStatus(column("to_status")),
-        actor_id=column("actor_id"),
-        actor_role=Role(column("actor_role")),
-        reason=column("reason"),
+        id=row["id"],
+        booking_id=row["booking_id"],
+        action=BookingAction(row["action"]),
+        from_status=BookingStatus(row["from_status"]),
+        to_status=BookingStatus(row["to_status"]),
+        actor_id=row["actor_id"],
+        actor_role=Role(row["actor_role"]),
+        reason=row["reason"],
         ip_address=str(ip_address) if ip_address is not None else None,
-        user_agent=column("user_agent"),
-        created_at=column("created_at"),
+        user_agent=row["user_agent"],
+        created_at=row["created_at"],
     )
 
 
