@@ -3,6 +3,7 @@ writing its report."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 from pathlib import Path
@@ -12,6 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.database import BenchDatabase, Salon, arrange_salon, bench_database
 from bench.measure import log
 from salonbook.db.engine import create_engine
+
+
+def command_parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
+    """A command's parser, its module docstring as the help text, line breaks kept."""
+    return argparse.ArgumentParser(
+        prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+
+
+def titled_report(title: str, where: str, table: str) -> str:
+    """A one-part report: its title, where it ran and the load then, and its table."""
+    return f"# {title} ({where}; load {os.getloadavg()[0]:.2f})\n\n{table}\n"
 
 
 def counts(text: str) -> list[int]:

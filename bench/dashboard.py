@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import sys
 import time
 import uuid
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
 
-from bench.cli import open_database, write_report
+from bench.cli import command_parser, open_database, titled_report, write_report
 from bench.database import BenchDatabase
 from bench.explain import explain_week
 from bench.fill import fill
@@ -159,11 +158,7 @@ def dashboard_table(run: DashboardRun) -> str:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.dashboard",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("python -m bench.dashboard", __doc__)
     parser.add_argument("--bookings", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=300, help="measured requests")
     parser.add_argument("--warmup", type=int, default=30)
@@ -195,11 +190,9 @@ async def run(args: argparse.Namespace) -> None:
             server, desks, requests=args.requests, warmup=args.warmup, bookings=total,
             fill_seconds=seconds,
         )  # fmt: skip
-    text = "\n".join([
-        f"# Dashboard benchmark ({database.where}; load {os.getloadavg()[0]:.2f})",
-        "", dashboard_table(result), "",
-    ])  # fmt: skip
-    write_report(text, args.output)
+    write_report(
+        titled_report("Dashboard benchmark", database.where, dashboard_table(result)), args.output
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

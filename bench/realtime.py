@@ -29,7 +29,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.cli import counts, open_salon, write_report
+from bench.cli import command_parser, counts, open_salon, write_report
 from bench.database import (
     BenchDatabase,
     Committer,
@@ -45,11 +45,7 @@ RESULTS = Path(__file__).parent / "results"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.realtime",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("python -m bench.realtime", __doc__)
     parser.add_argument(
         "--subscribers",
         type=counts,

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import realtime
-from bench.cli import open_salon, write_report
+from bench.cli import command_parser, open_salon, write_report
 from bench.dashboard import DashboardRun, dashboard_table, fill_desks, measure_dashboard
 from bench.measure import log
 from bench.report import MIB, Row, results_table
@@ -165,11 +165,7 @@ def report(results: Results, *, smoke: bool, seconds: float) -> str:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.suite",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("python -m bench.suite", __doc__)
     parser.add_argument("--smoke", action="store_true", help="seconds-long sizes")
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import sys
 import time
 from collections.abc import Awaitable, Sequence
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]
 
-from bench.cli import counts, open_salon, write_report
+from bench.cli import command_parser, counts, open_salon, titled_report, write_report
 from bench.database import BenchDatabase
 from bench.measure import log
 from bench.report import percentile
@@ -198,11 +197,7 @@ def transition_table(pairs: Sequence[Pair]) -> str:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.transition",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("python -m bench.transition", __doc__)
     parser.add_argument("--clients", type=counts, default=[4, 16, 64])
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per run")
     parser.add_argument("--warmup", type=int, default=20, help="requests per client first")
@@ -232,10 +227,7 @@ async def run(args: argparse.Namespace) -> None:
         server = await stack.enter_async_context(run_server(database.url))
         log(f"database ready ({database.where}); server pid {server.process.pid}")
         pairs = await measure_transitions(server, database, chairs, plan)
-        text = "\n".join([
-            f"# transitionBooking benchmark ({database.where}; load {os.getloadavg()[0]:.2f})",
-            "", transition_table(pairs), "",
-        ])  # fmt: skip
+        text = titled_report("transitionBooking benchmark", database.where, transition_table(pairs))
     write_report(text, args.output)
 
 

@@ -46,6 +46,17 @@ async def _history_count(db: Any, booking: Booking) -> int:
     return int(found)
 
 
+async def _refused_and_untouched(
+    engine: AsyncEngine, factory: Factory, party: Party, read: Booking, db: Any, *, status: str
+) -> None:
+    """Changing `read` is refused as aborted, and the booking keeps `status` and its history."""
+    before = await _history_count(db, read)
+    with pytest.raises(TransactionAborted):
+        await _cancel_as_read(engine, factory, party, read)
+    assert await db.fetchval("SELECT status FROM bookings WHERE id = $1", read.id) == status
+    assert await _history_count(db, read) == before
+
+
 async def test_it_returns_the_booking_and_the_audit_row_it_wrote(
     engine: AsyncEngine, factory: Factory, db: Any
 ) -> None:
@@ -85,14 +96,8 @@ async def test_a_booking_changed_since_it_was_read_is_left_alone(
             connection, booking=read.facts, action=BookingAction.START,
             actor=Actor(party.stylist.id, Role.STYLIST), at=factory.clock.now(),
         )  # fmt: skip
-    before = await _history_count(db, read)
 
-    with pytest.raises(TransactionAborted):
-        await _cancel_as_read(engine, factory, party, read)
-
-    status = await db.fetchval("SELECT status FROM bookings WHERE id = $1", read.id)
-    assert status == "IN_PROGRESS"
-    assert await _history_count(db, read) == before
+    await _refused_and_untouched(engine, factory, party, read, db, status="IN_PROGRESS")
 
 
 async def test_a_deleted_booking_is_left_alone(
@@ -101,13 +106,8 @@ async def test_a_deleted_booking_is_left_alone(
     party = await factory.party()
     read = await factory.booking(party, status=BookingStatus.CONFIRMED)
     await db.execute("UPDATE bookings SET deleted_at = now() WHERE id = $1", read.id)
-    before = await _history_count(db, read)
 
-    with pytest.raises(TransactionAborted):
-        await _cancel_as_read(engine, factory, party, read)
-
-    assert await db.fetchval("SELECT status FROM bookings WHERE id = $1", read.id) == "CONFIRMED"
-    assert await _history_count(db, read) == before
+    await _refused_and_untouched(engine, factory, party, read, db, status="CONFIRMED")
 
 
 async def test_a_booking_locked_elsewhere_is_a_concurrent_update_at_once(
