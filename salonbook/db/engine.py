@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -176,18 +177,39 @@ async def unit_of_work(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """One transaction on one connection; expected database errors leave as domain errors.
 
     The transaction is the driver's (asyncpg's BEGIN and COMMIT), and SQLAlchemy runs in
-    autocommit on the same connection, so statements through either are in the transaction."""
+    autocommit on the same connection, so statements through either are in the transaction.
+    Whatever ends the unit early (an error, a cancellation) leaves as itself: the rollback
+    never replaces it, and a connection that cannot roll back is closed, never pooled."""
     with domain_errors():
         async with engine.connect() as connection:
             connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
             driver = driver_of(connection)
+            transaction = driver.transaction()
+            await transaction.start()
             try:
-                async with driver.transaction():
-                    yield connection
+                yield connection
+            except BaseException:
+                await _roll_back(driver, transaction)
+                raise
+            else:
+                await transaction.commit()
             finally:
                 if not driver.is_closed() and driver.is_in_transaction():
                     # interrupted between BEGIN and the end: never pool it half-way
                     await connection.invalidate()
+
+
+async def _roll_back(driver: Any, transaction: Any) -> None:
+    """Roll back after the unit failed, keeping quiet about a rollback that cannot be done.
+
+    SQLAlchemy closes the connection when a statement through it is cancelled, and asyncpg's
+    own transaction exit would then raise InterfaceError in place of the CancelledError: a
+    periodic task that logs errors and goes on would swallow its cancellation and never stop.
+    A connection still in its transaction afterwards is closed by unit_of_work."""
+    if driver.is_closed():
+        return
+    with contextlib.suppress(*DATABASE_ERRORS, asyncpg.InterfaceError, OSError, TimeoutError):
+        await transaction.rollback()
 
 
 @asynccontextmanager

@@ -135,3 +135,38 @@ async def test_a_unit_cancelled_mid_statement_returns_its_connection_outside_a_t
         assert state == "idle"
     finally:
         await engine.dispose()
+
+
+async def test_a_unit_cancelled_mid_sqlalchemy_statement_leaves_cancelled(
+    database_url: str, db: Any
+) -> None:
+    """SQLAlchemy closes a connection whose statement was cancelled; the unit still ends with
+    the CancelledError (asyncpg's transaction exit would raise InterfaceError in its place,
+    and a loop that logs errors and goes on would never stop)."""
+    engine = create_engine(database_url, pool_size=1)
+    sleeping: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    async def sleeper() -> None:
+        async with unit_of_work(engine) as connection:
+            sleeping.set_result(await driver_of(connection).fetchval("SELECT pg_backend_pid()"))
+            await connection.execute(text("SELECT pg_sleep(30)"))
+
+    try:
+        task = asyncio.create_task(sleeper())
+        pid = await sleeping
+        await asyncio.sleep(0.1)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+        async with unit_of_work(engine) as connection:
+            replacement = await driver_of(connection).fetchval("SELECT pg_backend_pid()")
+        for _ in range(100):  # the closed connection's backend ends its cancelled statement
+            if await db.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid) == 0:
+                break
+            await asyncio.sleep(0.05)
+
+        assert replacement != pid
+        assert await db.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid) == 0
+    finally:
+        await engine.dispose()

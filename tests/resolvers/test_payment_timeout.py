@@ -184,3 +184,40 @@ async def test_the_periodic_sweeper_survives_a_failed_round_and_sweeps_the_next(
         if r.name == "salonbook.sweeper" and r.levelno >= logging.WARNING
     ]
     assert failures == ["the payment-timeout sweep failed"]
+
+
+async def test_the_periodic_sweeper_stops_when_cancelled_in_the_middle_of_a_sweep(
+    deps: Deps, engine: AsyncEngine
+) -> None:
+    """Shutting down cancels the sweeper wherever it is; a cancellation that lands while its
+    statement runs must stop it too, not be logged as a failed round and slept off."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE SKIP LOCKED%'"
+    )
+    task = None
+    try:
+        async with engine.connect() as other, other.begin() as transaction:
+            await other.execute(text("LOCK TABLE bookings IN ACCESS EXCLUSIVE MODE"))
+            task = asyncio.create_task(
+                sweep_forever(deps, payment_timeout=PAYMENT_TIMEOUT, every=0)
+            )
+            async with engine.connect() as watcher:
+                for _ in range(200):
+                    if (await watcher.execute(waiting)).scalar_one() == 1:
+                        break
+                    await asyncio.sleep(0.01)
+                blocked = (await watcher.execute(waiting)).scalar_one()
+            task.cancel()
+            done, _ = await asyncio.wait({task}, timeout=10)
+            await transaction.rollback()
+    finally:
+        for _ in range(100):  # if the cancellation was swallowed, stop the loop for the rest
+            if task is None or task.done():
+                break
+            task.cancel()
+            await asyncio.wait({task}, timeout=0.1)
+
+    assert blocked == 1
+    assert done == {task}
+    assert task.cancelled()
