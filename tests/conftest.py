@@ -26,6 +26,7 @@ from tests.support.factory import Factory
 
 BASE_TIME = datetime(2031, 3, 10, 12, 0, tzinfo=UTC)
 CLIENT_IP = "203.0.113.7"
+pytest_plugins = ["tests.support.hang_guard"]
 
 
 def _with_database(url: str, database: str) -> str:
