@@ -105,7 +105,9 @@ async def test_a_deleted_booking_is_left_alone(
 ) -> None:
     party = await factory.party()
     read = await factory.booking(party, status=BookingStatus.CONFIRMED)
-    await db.execute("UPDATE bookings SET deleted_at = now() WHERE id = $1", read.id)
+    await db.execute(
+        "UPDATE bookings SET deleted_at = now(), version = version + 1 WHERE id = $1", read.id
+    )
 
     await _refused_and_untouched(engine, factory, party, read, db, status="CONFIRMED")
 

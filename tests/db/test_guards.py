@@ -111,6 +111,27 @@ async def test_a_direct_version_jump_is_refused(db: Any, factory: Factory, delta
 
 
 @pytest.mark.parametrize(
+    "change",
+    [
+        "deleted_at = now()",
+        "start_time = start_time + interval '1 day', end_time = end_time + interval '1 day'",
+        "updated_at = now()",
+    ],
+)
+async def test_a_change_that_leaves_the_version_alone_is_refused(
+    db: Any, factory: Factory, change: str
+) -> None:
+    """A reader that decided on version n must find any later change at a newer version
+    (transitionBooking changes a booking only while it is at the version it read)."""
+    booking = await factory.booking(await factory.party(), status=S.CONFIRMED)
+    before = await db.fetchrow("SELECT * FROM bookings WHERE id = $1", booking.id)
+    await refused(
+        CHECK_VIOLATION, db.execute(f"UPDATE bookings SET {change} WHERE id = $1", booking.id)
+    )
+    assert await db.fetchrow("SELECT * FROM bookings WHERE id = $1", booking.id) == before
+
+
+@pytest.mark.parametrize(
     ("status", "version", "sqlstate"),
     [
         ("CONFIRMED", 1, CHECK_VIOLATION),
@@ -209,7 +230,10 @@ async def test_a_deleted_booking_frees_its_slot(db: Any, factory: Factory) -> No
     party = await factory.party()
     booking = await factory.booking(party, status=S.CONFIRMED)
     await refused(EXCLUSION_VIOLATION, insert(db, party, booking, booking.facts.start))
-    await db.execute("UPDATE bookings SET deleted_at = updated_at WHERE id = $1", booking.id)
+    await db.execute(
+        "UPDATE bookings SET deleted_at = updated_at, version = version + 1 WHERE id = $1",
+        booking.id,
+    )
     await insert(db, party, booking, booking.facts.start)
 
 
