@@ -18,6 +18,7 @@ from salonbook.db.tables import bookings as table
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction, BookingStatus
 from salonbook.domain.system_actors import SCHEDULER
+from salonbook.looping import unless_stopping
 from salonbook.resolvers.deps import Deps
 
 PAYMENT_TIMEOUT = "payment_timeout"
@@ -76,6 +77,7 @@ async def sweep_forever(deps: Deps, *, payment_timeout: timedelta, every: float)
                 log.info("cancelled %d unpaid bookings (payment timeout)", expired)
         except asyncio.CancelledError:
             raise
-        except Exception:
+        except Exception as error:
+            unless_stopping(error)
             log.warning("the payment-timeout sweep failed", exc_info=True)
         await asyncio.sleep(every)

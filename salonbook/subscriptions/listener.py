@@ -16,6 +16,8 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped]
 from broadcaster import BroadcastBackend, Event
 
+from salonbook.looping import unless_stopping
+
 log = logging.getLogger("salonbook.listener")
 
 RECONNECTED = "reconnected"
@@ -99,6 +101,7 @@ class PostgresListenBackend(BroadcastBackend):
             except asyncio.CancelledError:
                 raise
             except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                unless_stopping(error)
                 log.warning("listener connection lost: %s", type(error).__name__)
             finally:
                 self.connected.clear()

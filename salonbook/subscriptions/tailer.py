@@ -18,6 +18,7 @@ from salonbook.db import outbox
 from salonbook.db.guards import EVENTS_CHANNEL
 from salonbook.db.outbox import Snapshot
 from salonbook.domain.clock import Clock
+from salonbook.looping import unless_stopping
 from salonbook.schema.loaders import Loaders
 from salonbook.subscriptions.cursor import EventCursor
 from salonbook.subscriptions.feed import Delivery, Feed
@@ -107,6 +108,7 @@ class Tailer:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the database is away: retry with backoff
+                unless_stopping(error)
                 delay = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**failures)
                 failures += 1
                 log.warning(
@@ -127,7 +129,8 @@ class Tailer:
                     log.info("purged %d outbox events older than the retention", gone)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as error:
+                unless_stopping(error)
                 log.warning("purging the outbox failed", exc_info=True)
             await asyncio.sleep(self._purge_interval)
 
