@@ -7,9 +7,10 @@ import asyncio
 from datetime import timedelta
 
 import httpx
-from starlette.applications import Starlette
 
+from salonbook.app import create_app
 from salonbook.config import Settings
+from salonbook.domain.clock import SettableClock
 from salonbook.domain.statuses import BookingStatus
 from tests.e2e.payment_calls import SUCCEEDED, Processor, encode, payment
 from tests.observability.scrape import labels, scrape
@@ -148,17 +149,27 @@ async def test_a_document_that_does_not_parse_counts_as_a_validation_failure(
 
 
 async def test_pool_gauges_follow_the_connections_in_use(
-    app: Starlette, http: httpx.AsyncClient, settings: Settings
+    settings: Settings, clock: SettableClock
 ) -> None:
-    engine = app.state.runtime.deps.engine
-    for _ in range(500):  # background work (the outbox purge at start) gives its connection back
-        if engine.pool.checkedout() == 0:
-            break
-        await asyncio.sleep(0.01)
-    before = await scrape(http)
-    async with engine.connect(), engine.connect():
-        during = await scrape(http)
-    after = await scrape(http)
+    """On a server of its own: the session's server may be delivering earlier tests' events,
+    with a connection of its pool, at any moment of the test."""
+    quiet = create_app(settings, clock=clock)
+    transport = httpx.ASGITransport(app=quiet)
+    async with (
+        quiet.router.lifespan_context(quiet),
+        httpx.AsyncClient(transport=transport, base_url="http://salonbook.test") as http,
+    ):
+        engine = quiet.state.runtime.deps.engine
+        for _ in range(
+            500
+        ):  # background work (the outbox purge at start) gives its connection back
+            if engine.pool.checkedout() == 0:
+                break
+            await asyncio.sleep(0.01)
+        before = await scrape(http)
+        async with engine.connect(), engine.connect():
+            during = await scrape(http)
+        after = await scrape(http)
 
     assert before.value("salonbook_db_pool_size") == settings.db_pool_size
     assert before.value("salonbook_db_pool_max_overflow") == 0  # the pool size is the most
