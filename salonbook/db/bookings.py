@@ -11,7 +11,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from salonbook.db import events, history
+from salonbook.db import events, history, slots
 from salonbook.db.engine import driver_of, in_transaction
 from salonbook.db.history import StatusChangeRecord
 from salonbook.db.tables import Columns, bookings
@@ -131,6 +131,7 @@ async def create(
     now: datetime,
 ) -> Booking:
     """Insert a PENDING booking and its CREATED event (23P01 if the slot is taken)."""
+    await slots.take_slots_of(connection, stylist_id)
     statement = (
         bookings.insert()
         .values(

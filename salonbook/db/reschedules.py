@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from salonbook.db import events
+from salonbook.db import events, slots
 from salonbook.db.tables import booking_reschedules as moves
 from salonbook.db.tables import bookings
 from salonbook.domain.model import Actor, BookingFacts
@@ -65,6 +65,7 @@ async def move(
     now: datetime,
 ) -> int:
     """Move the (locked) booking; 23P01 if the new slot is taken. Returns the record's id."""
+    await slots.take_slots_of(connection, booking.stylist_id)
     await connection.execute(
         bookings.update()
         .where(bookings.c.id == booking.id)
