@@ -50,7 +50,8 @@ def shape_error(error: GraphQLError) -> GraphQLError:
     if isinstance(original, SalonbookError):
         message, extensions = original.message, {"code": original.code.value}
     elif _unavailable(original):
-        logger.warning("service unavailable: %s", type(original).__name__)
+        kind = type(original)
+        logger.warning("service unavailable: %s.%s", kind.__module__, kind.__qualname__)
         message = "The service is temporarily unavailable; try again."
         extensions = {"code": "SERVICE_UNAVAILABLE", "retryable": True}
     else:
