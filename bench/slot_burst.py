@@ -119,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--writers", type=int, default=20)
     parser.add_argument("--output", type=Path, default=RESULTS / "slot_burst.md")
     args = parser.parse_args(argv)
+    if args.bursts < 2 or args.writers < 2:
+        parser.error("--bursts and --writers take at least 2")
     where, table = asyncio.run(measure(args.bursts, args.writers))
     title = f"{args.bursts} bursts of {args.writers} bookings of one slot"
     write_report(titled_report(title, where, table), args.output)
