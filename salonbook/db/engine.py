@@ -185,8 +185,8 @@ async def unit_of_work(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
             connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
             driver = driver_of(connection)
             transaction = driver.transaction()
-            await transaction.start()
             try:
+                await transaction.start()  # inside: a BEGIN cut short is cleaned up too
                 yield connection
             except BaseException:
                 await _roll_back(driver, transaction)
