@@ -102,7 +102,8 @@ def ping_when_idle(engine: AsyncEngine, *, idle_seconds: float = PING_AFTER_IDLE
     sat idle for a while: one back from use a moment ago is alive unless its socket closed
     (a terminated backend or a restarted server closes it), and pool_pre_ping's asyncpg ping
     costs three round trips (BEGIN, ";", ROLLBACK) on every checkout. A dead connection is
-    replaced by a fresh one (the pool retries on DisconnectionError)."""
+    replaced by a fresh one (the pool retries on DisconnectionError), and so is one given back
+    inside a transaction (an interrupted unit of work that could not end it)."""
     pool = engine.sync_engine.pool
 
     @event.listens_for(pool, "checkin")
@@ -111,8 +112,11 @@ def ping_when_idle(engine: AsyncEngine, *, idle_seconds: float = PING_AFTER_IDLE
 
     @event.listens_for(pool, "checkout")
     def check(dbapi_connection: Any, record: ConnectionPoolEntry, _: PoolProxiedConnection) -> None:
-        if dbapi_connection.driver_connection.is_closed():
+        driver = dbapi_connection.driver_connection
+        if driver.is_closed():
             raise DisconnectionError("the connection was closed")
+        if driver.is_in_transaction():  # left in one by an interrupted unit: never reused
+            raise DisconnectionError("the connection was returned inside a transaction")
         returned_at = record.info.get(_RETURNED_AT)
         if returned_at is None or time.monotonic() - returned_at > idle_seconds:
             try:
@@ -176,40 +180,49 @@ def domain_errors() -> Iterator[None]:
 async def unit_of_work(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """One transaction on one connection; expected database errors leave as domain errors.
 
-    The transaction is the driver's (asyncpg's BEGIN and COMMIT), and SQLAlchemy runs in
-    autocommit on the same connection, so statements through either are in the transaction.
-    Whatever ends the unit early (an error, a cancellation) leaves as itself: the rollback
-    never replaces it, and a connection that cannot roll back is closed, never pooled."""
+    The transaction is opened and ended on the driver with plain BEGIN, COMMIT and ROLLBACK,
+    and SQLAlchemy runs in autocommit on the same connection, so statements through either are
+    in it. Not asyncpg's Transaction objects: a BEGIN of theirs cancelled before its reply was
+    read leaves asyncpg believing a transaction is open, and the next one on that connection
+    would be a savepoint of it, whose "commit" is lost when the connection closes. Whatever
+    ends the unit early (an error, a cancellation) leaves as itself: the rollback never
+    replaces it, and a connection that cannot roll back is closed, never pooled."""
     with domain_errors():
         async with engine.connect() as connection:
             connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
             driver = driver_of(connection)
-            transaction = driver.transaction()
             try:
-                await transaction.start()  # inside: a BEGIN cut short is cleaned up too
+                await driver.execute("BEGIN")
                 yield connection
             except BaseException:
-                await _roll_back(driver, transaction)
+                await _roll_back(driver)
                 raise
             else:
-                await transaction.commit()
+                if await driver.execute("COMMIT") != "COMMIT":
+                    # PostgreSQL ends a failed transaction with ROLLBACK, and says so only in
+                    # the command tag: the work went on after a database error it caught
+                    raise TransactionFailed("the transaction had failed; nothing was committed")
             finally:
                 if not driver.is_closed() and driver.is_in_transaction():
                     # interrupted between BEGIN and the end: never pool it half-way
                     await connection.invalidate()
 
 
-async def _roll_back(driver: Any, transaction: Any) -> None:
+class TransactionFailed(RuntimeError):
+    """The work caught a database error and carried on; PostgreSQL rolled everything back."""
+
+
+async def _roll_back(driver: Any) -> None:
     """Roll back after the unit failed, keeping quiet about a rollback that cannot be done.
 
-    SQLAlchemy closes the connection when a statement through it is cancelled, and asyncpg's
-    own transaction exit would then raise InterfaceError in place of the CancelledError: a
-    periodic task that logs errors and goes on would swallow its cancellation and never stop.
-    A connection still in its transaction afterwards is closed by unit_of_work."""
+    SQLAlchemy closes the connection when a statement through it is cancelled, and a failed
+    rollback must not raise in place of the CancelledError: a periodic task that logs errors
+    and goes on would swallow its cancellation and never stop. A connection still in its
+    transaction afterwards is closed by unit_of_work."""
     if driver.is_closed():
         return
     with contextlib.suppress(*DATABASE_ERRORS, asyncpg.InterfaceError, OSError, TimeoutError):
-        await transaction.rollback()
+        await driver.execute("ROLLBACK")
 
 
 @asynccontextmanager

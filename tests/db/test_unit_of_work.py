@@ -5,16 +5,19 @@ half-way leaves nothing behind, in the database or in the pool."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import uuid
 from typing import Any
 
 import pytest
 from graphql import GraphQLError
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.db import bookings
 from salonbook.db.arrange import take_action
-from salonbook.db.engine import create_engine, driver_of, unit_of_work
+from salonbook.db.engine import TransactionFailed, create_engine, driver_of, unit_of_work
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
@@ -22,6 +25,10 @@ from salonbook.schema.shaping import shape_error
 from tests.support.factory import Factory
 
 XID = "SELECT pg_current_xact_id()::text"
+INSERT_SERVICE = text(
+    "INSERT INTO services (id, name, duration_minutes, price_cents, currency, active,"
+    " created_at, updated_at) VALUES (:id, :name, 30, 1000, 'EUR', true, now(), now())"
+)
 
 
 class GiveUp(Exception):
@@ -168,5 +175,65 @@ async def test_a_unit_cancelled_mid_sqlalchemy_statement_leaves_cancelled(
 
         assert replacement != pid
         assert await db.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid) == 0
+    finally:
+        await engine.dispose()
+
+
+async def test_a_unit_on_a_connection_whose_begin_was_cancelled_still_commits(
+    database_url: str, db: Any
+) -> None:
+    """A BEGIN cancelled before its reply was read leaves asyncpg believing a transaction of
+    its own is open on the connection; a unit of work that then used asyncpg's transactions
+    would run as a savepoint of it, "commit" by releasing the savepoint, and lose everything
+    when the connection was closed. Found by a CI-like run: run_once returned success and its
+    insert was not there."""
+    engine = create_engine(database_url, pool_size=1)
+    name = f"after-a-cancelled-begin-{uuid.uuid4().hex[:8]}"
+    try:
+        async with engine.connect() as connection:
+            begin = asyncio.ensure_future(driver_of(connection).transaction().start())
+            await asyncio.sleep(0)  # BEGIN is sent; its reply is not read yet
+            begin.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await begin
+
+        async with unit_of_work(engine) as connection:
+            await connection.execute(INSERT_SERVICE, {"id": uuid.uuid4(), "name": name})
+
+        assert await db.fetchval("SELECT count(*) FROM services WHERE name = $1", name) == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_a_unit_whose_work_carried_on_after_a_database_error_commits_nothing(
+    engine: AsyncEngine, db: Any
+) -> None:
+    """PostgreSQL answers COMMIT of a failed transaction with ROLLBACK and no error: the unit
+    says so instead of returning as if its work were stored."""
+    name = f"after-a-caught-error-{uuid.uuid4().hex[:8]}"
+    with pytest.raises(TransactionFailed, match="nothing was committed"):
+        async with unit_of_work(engine) as connection:
+            await connection.execute(INSERT_SERVICE, {"id": uuid.uuid4(), "name": name})
+            with contextlib.suppress(DBAPIError):
+                await connection.execute(text("SELECT 1 / 0"))
+
+    assert await db.fetchval("SELECT count(*) FROM services WHERE name = $1", name) == 0
+
+
+async def test_a_connection_returned_inside_a_transaction_is_never_handed_out_again(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        async with engine.connect() as connection:
+            left = driver_of(connection)
+            await left.execute("BEGIN")  # and given back without an end
+
+        async with engine.connect() as connection:
+            handed_out = driver_of(connection)
+            in_transaction = handed_out.is_in_transaction()
+
+        assert handed_out is not left and left.is_closed()
+        assert in_transaction is False
     finally:
         await engine.dispose()
