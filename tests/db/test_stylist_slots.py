@@ -37,8 +37,8 @@ WAITING = (
 
 
 async def waiting_for_slots(db: Any) -> int:
-    """How many backends wait on an advisory lock, once one does (or after 2 s)."""
-    for _ in range(200):
+    """How many backends wait on an advisory lock, once one does (or after 10 s)."""
+    for _ in range(1000):
         if await db.fetchval(WAITING) > 0:
             break
         await asyncio.sleep(0.01)

@@ -59,7 +59,7 @@ async def test_the_sweeper_stops_when_cancelled_while_its_statement_waits(
         sweeper = asyncio.create_task(sweep_forever(deps, payment_timeout=PAYMENT_TIMEOUT, every=0))
         sweepers.append(sweeper)
         async with engine.connect() as watcher:
-            for _ in range(200):
+            for _ in range(1000):  # up to 10 s on a busy machine
                 if (await watcher.execute(WAITING_SWEEPS)).scalar_one() == 1:
                     break
                 await asyncio.sleep(0.01)
