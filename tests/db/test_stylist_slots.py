@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.db.engine import unit_of_work
@@ -111,3 +112,13 @@ async def test_a_move_waits_for_its_stylists_slots(
         "__typename": "RescheduleBookingSuccess",
         "booking": {"startTime": new_start.isoformat()},
     }
+
+
+async def test_the_slots_lock_refuses_to_be_taken_outside_a_transaction(
+    engine: AsyncEngine, factory: Factory
+) -> None:
+    """Outside a transaction the advisory lock would be let go as soon as it was taken."""
+    stylist = (await factory.party()).stylist
+    async with engine.connect() as connection:
+        with pytest.raises(RuntimeError, match="needs a transaction"):
+            await take_slots_of(connection, stylist.id)
