@@ -21,6 +21,7 @@ from salonbook.db import migrate
 from salonbook.db.engine import create_engine
 from salonbook.db.urls import async_url, plain_url
 from salonbook.domain.clock import SettableClock
+from salonbook.resolvers.deps import Deps
 from tests.support.api import Api
 from tests.support.factory import Factory
 
@@ -103,6 +104,13 @@ async def app(settings: Settings, clock: SettableClock) -> AsyncIterator[Starlet
     application = create_app(settings, clock=clock)
     async with application.router.lifespan_context(application):
         yield application
+
+
+@pytest.fixture
+def deps(app: Starlette) -> Deps:
+    """The session server's dependencies: its engine, clock and announcers."""
+    found: Deps = app.state.runtime.deps
+    return found
 
 
 @pytest.fixture(scope="session")

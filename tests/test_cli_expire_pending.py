@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from starlette.applications import Starlette
 
 from salonbook.db.urls import plain_url
 from salonbook.domain.clock import SettableClock
@@ -62,12 +61,6 @@ async def expire_pending_command(database_url: str, **settings: str) -> Run:
             await process.wait()
     assert process.returncode is not None
     return Run(process.returncode, stdout.decode(), stderr.decode())
-
-
-@pytest.fixture
-def deps(app: Starlette) -> Deps:
-    found: Deps = app.state.runtime.deps
-    return found
 
 
 @pytest.fixture

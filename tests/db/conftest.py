@@ -7,7 +7,9 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from salonbook.db.engine import create_engine
 from salonbook.db.urls import plain_url
 
 
@@ -19,3 +21,14 @@ async def db(database_url: str) -> AsyncIterator[Any]:
         yield connection
     finally:
         await connection.close()
+
+
+@pytest.fixture
+async def lone_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine of the app's kind with a pool of one connection, for tests that follow what
+    happens to that connection; disposed at the end."""
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.db.engine import create_engine, reading
 
@@ -18,37 +19,29 @@ PID = text("SELECT pg_backend_pid()")
 
 
 async def test_a_pooled_connection_whose_backend_was_terminated_is_replaced(
-    database_url: str, db: Any
+    lone_engine: AsyncEngine, db: Any
 ) -> None:
-    engine = create_engine(database_url, pool_size=1)
-    try:
-        async with engine.connect() as connection:
-            first = (await connection.execute(PID)).scalar_one()
-        # waits (up to 10 s) until the backend is gone, its socket closed
-        assert await db.fetchval("SELECT pg_terminate_backend($1, 10000)", first) is True
-        await asyncio.sleep(0.05)  # the event loop reads the closed socket
+    async with lone_engine.connect() as connection:
+        first = (await connection.execute(PID)).scalar_one()
+    # waits (up to 10 s) until the backend is gone, its socket closed
+    assert await db.fetchval("SELECT pg_terminate_backend($1, 10000)", first) is True
+    await asyncio.sleep(0.05)  # the event loop reads the closed socket
 
-        async with engine.connect() as connection:
-            second = (await connection.execute(PID)).scalar_one()
+    async with lone_engine.connect() as connection:
+        second = (await connection.execute(PID)).scalar_one()
 
-        assert second != first
-    finally:
-        await engine.dispose()
+    assert second != first
 
 
-async def test_a_read_is_its_own_transaction(database_url: str) -> None:
-    engine = create_engine(database_url, pool_size=1)
+async def test_a_read_is_its_own_transaction(lone_engine: AsyncEngine) -> None:
     xid = text("SELECT pg_current_xact_id()::text")
-    try:
-        async with reading(engine) as connection:
-            alone = [(await connection.execute(xid)).scalar_one() for _ in range(2)]
-        async with engine.begin() as connection:
-            together = [(await connection.execute(xid)).scalar_one() for _ in range(2)]
+    async with reading(lone_engine) as connection:
+        alone = [(await connection.execute(xid)).scalar_one() for _ in range(2)]
+    async with lone_engine.begin() as connection:
+        together = [(await connection.execute(xid)).scalar_one() for _ in range(2)]
 
-        assert alone[0] != alone[1]
-        assert together[0] == together[1]
-    finally:
-        await engine.dispose()
+    assert alone[0] != alone[1]
+    assert together[0] == together[1]
 
 
 async def test_the_pool_opens_no_more_connections_than_its_size(database_url: str) -> None:
@@ -68,30 +61,26 @@ async def test_the_pool_opens_no_more_connections_than_its_size(database_url: st
         await engine.dispose()
 
 
-async def test_connections_go_to_callers_in_the_order_they_asked(database_url: str) -> None:
+async def test_connections_go_to_callers_in_the_order_they_asked(lone_engine: AsyncEngine) -> None:
     """A caller arriving as a connection comes back does not overtake those already waiting
     (SQLAlchemy's own asyncio pool lets it, and a busy server's slowest requests starved)."""
-    engine = create_engine(database_url, pool_size=1)
     served: list[str] = []
 
     async def use(name: str) -> None:
-        async with engine.connect():
+        async with lone_engine.connect():
             served.append(name)
 
-    try:
-        holder = await engine.connect()
-        waiting = []
-        for name in ("first", "second", "third"):
-            waiting.append(asyncio.create_task(use(name)))
-            await asyncio.sleep(0.02)  # each in line before the next
-        # arrives as the connection returns: it runs before the first in line is woken
-        waiting.append(asyncio.create_task(use("late")))
-        await holder.close()
-        await asyncio.gather(*waiting)
+    holder = await lone_engine.connect()
+    waiting = []
+    for name in ("first", "second", "third"):
+        waiting.append(asyncio.create_task(use(name)))
+        await asyncio.sleep(0.02)  # each in line before the next
+    # arrives as the connection returns: it runs before the first in line is woken
+    waiting.append(asyncio.create_task(use("late")))
+    await holder.close()
+    await asyncio.gather(*waiting)
 
-        assert served == ["first", "second", "third", "late"]
-    finally:
-        await engine.dispose()
+    assert served == ["first", "second", "third", "late"]
 
 
 async def test_a_caller_that_stops_waiting_leaves_the_connection_to_the_next(

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.db import bookings
 from salonbook.db.arrange import take_action
-from salonbook.db.engine import TransactionFailed, create_engine, driver_of, unit_of_work
+from salonbook.db.engine import TransactionFailed, driver_of, unit_of_work
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
@@ -93,116 +93,100 @@ async def test_the_driver_statements_refuse_to_run_outside_a_transaction(
 
 
 async def test_a_unit_whose_backend_is_terminated_fails_as_an_outage_and_the_next_one_runs(
-    database_url: str, db: Any
+    lone_engine: AsyncEngine, db: Any
 ) -> None:
-    engine = create_engine(database_url, pool_size=1)
-    try:
-        with pytest.raises(Exception) as raised:
-            async with unit_of_work(engine) as connection:
-                driver = driver_of(connection)
-                pid = await driver.fetchval("SELECT pg_backend_pid()")
-                assert await db.fetchval("SELECT pg_terminate_backend($1, 10000)", pid) is True
-                await driver.fetchval("SELECT 1")
-        shaped = shape_error(GraphQLError("boom", original_error=raised.value))
+    with pytest.raises(Exception) as raised:
+        async with unit_of_work(lone_engine) as connection:
+            driver = driver_of(connection)
+            pid = await driver.fetchval("SELECT pg_backend_pid()")
+            assert await db.fetchval("SELECT pg_terminate_backend($1, 10000)", pid) is True
+            await driver.fetchval("SELECT 1")
+    shaped = shape_error(GraphQLError("boom", original_error=raised.value))
 
-        async with unit_of_work(engine) as connection:
-            replacement = await driver_of(connection).fetchval("SELECT pg_backend_pid()")
+    async with unit_of_work(lone_engine) as connection:
+        replacement = await driver_of(connection).fetchval("SELECT pg_backend_pid()")
 
-        assert shaped.extensions == {"code": "SERVICE_UNAVAILABLE", "retryable": True}
-        assert replacement != pid
-    finally:
-        await engine.dispose()
+    assert shaped.extensions == {"code": "SERVICE_UNAVAILABLE", "retryable": True}
+    assert replacement != pid
 
 
 async def test_a_unit_cancelled_mid_statement_returns_its_connection_outside_a_transaction(
-    database_url: str, db: Any
+    lone_engine: AsyncEngine, db: Any
 ) -> None:
-    engine = create_engine(database_url, pool_size=1)
     started = asyncio.Event()
 
     async def sleeper() -> None:
-        async with unit_of_work(engine) as connection:
+        async with unit_of_work(lone_engine) as connection:
             started.set()
             await driver_of(connection).execute("SELECT pg_sleep(30)")
 
-    try:
-        task = asyncio.create_task(sleeper())
-        await started.wait()
-        await asyncio.sleep(0.1)
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+    task = asyncio.create_task(sleeper())
+    await started.wait()
+    await asyncio.sleep(0.1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
 
-        async with engine.connect() as connection:
-            in_transaction = driver_of(connection).is_in_transaction()
-            pid = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-        state = await db.fetchval("SELECT state FROM pg_stat_activity WHERE pid = $1", pid)
+    async with lone_engine.connect() as connection:
+        in_transaction = driver_of(connection).is_in_transaction()
+        pid = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    state = await db.fetchval("SELECT state FROM pg_stat_activity WHERE pid = $1", pid)
 
-        assert in_transaction is False
-        assert state == "idle"
-    finally:
-        await engine.dispose()
+    assert in_transaction is False
+    assert state == "idle"
 
 
 async def test_a_unit_cancelled_mid_sqlalchemy_statement_leaves_cancelled(
-    database_url: str, db: Any
+    lone_engine: AsyncEngine, db: Any
 ) -> None:
     """SQLAlchemy closes a connection whose statement was cancelled; the unit still ends with
     the CancelledError (asyncpg's transaction exit would raise InterfaceError in its place,
     and a loop that logs errors and goes on would never stop)."""
-    engine = create_engine(database_url, pool_size=1)
     sleeping: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
     async def sleeper() -> None:
-        async with unit_of_work(engine) as connection:
+        async with unit_of_work(lone_engine) as connection:
             sleeping.set_result(await driver_of(connection).fetchval("SELECT pg_backend_pid()"))
             await connection.execute(text("SELECT pg_sleep(30)"))
 
-    try:
-        task = asyncio.create_task(sleeper())
-        pid = await sleeping
-        await asyncio.sleep(0.1)
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+    task = asyncio.create_task(sleeper())
+    pid = await sleeping
+    await asyncio.sleep(0.1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
 
-        async with unit_of_work(engine) as connection:
-            replacement = await driver_of(connection).fetchval("SELECT pg_backend_pid()")
-        for _ in range(100):  # the closed connection's backend ends its cancelled statement
-            if await db.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid) == 0:
-                break
-            await asyncio.sleep(0.05)
+    async with unit_of_work(lone_engine) as connection:
+        replacement = await driver_of(connection).fetchval("SELECT pg_backend_pid()")
+    for _ in range(100):  # the closed connection's backend ends its cancelled statement
+        if await db.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid) == 0:
+            break
+        await asyncio.sleep(0.05)
 
-        assert replacement != pid
-        assert await db.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid) == 0
-    finally:
-        await engine.dispose()
+    assert replacement != pid
+    assert await db.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid) == 0
 
 
 async def test_a_unit_on_a_connection_whose_begin_was_cancelled_still_commits(
-    database_url: str, db: Any
+    lone_engine: AsyncEngine, db: Any
 ) -> None:
     """A BEGIN cancelled before its reply was read leaves asyncpg believing a transaction of
     its own is open on the connection; a unit of work that then used asyncpg's transactions
     would run as a savepoint of it, "commit" by releasing the savepoint, and lose everything
     when the connection was closed. Found by a CI-like run: run_once returned success and its
     insert was not there."""
-    engine = create_engine(database_url, pool_size=1)
     name = f"after-a-cancelled-begin-{uuid.uuid4().hex[:8]}"
-    try:
-        async with engine.connect() as connection:
-            begin = asyncio.ensure_future(driver_of(connection).transaction().start())
-            await asyncio.sleep(0)  # BEGIN is sent; its reply is not read yet
-            begin.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await begin
+    async with lone_engine.connect() as connection:
+        begin = asyncio.ensure_future(driver_of(connection).transaction().start())
+        await asyncio.sleep(0)  # BEGIN is sent; its reply is not read yet
+        begin.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await begin
 
-        async with unit_of_work(engine) as connection:
-            await connection.execute(INSERT_SERVICE, {"id": uuid.uuid4(), "name": name})
+    async with unit_of_work(lone_engine) as connection:
+        await connection.execute(INSERT_SERVICE, {"id": uuid.uuid4(), "name": name})
 
-        assert await db.fetchval("SELECT count(*) FROM services WHERE name = $1", name) == 1
-    finally:
-        await engine.dispose()
+    assert await db.fetchval("SELECT count(*) FROM services WHERE name = $1", name) == 1
 
 
 async def test_a_unit_whose_work_carried_on_after_a_database_error_commits_nothing(
@@ -221,19 +205,15 @@ async def test_a_unit_whose_work_carried_on_after_a_database_error_commits_nothi
 
 
 async def test_a_connection_returned_inside_a_transaction_is_never_handed_out_again(
-    database_url: str,
+    lone_engine: AsyncEngine,
 ) -> None:
-    engine = create_engine(database_url, pool_size=1)
-    try:
-        async with engine.connect() as connection:
-            left = driver_of(connection)
-            await left.execute("BEGIN")  # and given back without an end
+    async with lone_engine.connect() as connection:
+        left = driver_of(connection)
+        await left.execute("BEGIN")  # and given back without an end
 
-        async with engine.connect() as connection:
-            handed_out = driver_of(connection)
-            in_transaction = handed_out.is_in_transaction()
+    async with lone_engine.connect() as connection:
+        handed_out = driver_of(connection)
+        in_transaction = handed_out.is_in_transaction()
 
-        assert handed_out is not left and left.is_closed()
-        assert in_transaction is False
-    finally:
-        await engine.dispose()
+    assert handed_out is not left and left.is_closed()
+    assert in_transaction is False

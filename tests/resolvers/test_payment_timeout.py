@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.applications import Starlette
 
 from salonbook.domain.clock import SettableClock
 from salonbook.domain.statuses import BookingStatus
@@ -34,12 +33,6 @@ mutation($input: DeleteBookingInput!) { deleteBooking(input: $input) {
 """
 SWEEP_AT = BASE_TIME + timedelta(days=100)
 S = BookingStatus
-
-
-@pytest.fixture
-def deps(app: Starlette) -> Deps:
-    found: Deps = app.state.runtime.deps
-    return found
 
 
 async def test_pending_bookings_past_the_timeout_are_cancelled_and_the_rest_left_alone(

@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.applications import Starlette
 
 from salonbook.domain.clock import SettableClock
 from salonbook.resolvers.deps import Deps
@@ -24,12 +23,6 @@ WAITING_ON_BOOKINGS = text(
     "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'bookings'::regclass"
     " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 )
-
-
-@pytest.fixture
-def deps(app: Starlette) -> Deps:
-    found: Deps = app.state.runtime.deps
-    return found
 
 
 @pytest.fixture
