@@ -7,6 +7,7 @@ from datetime import datetime
 
 import strawberry
 
+from salonbook.domain import bounds
 from salonbook.domain.errors import ValidationFailed
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
@@ -21,9 +22,7 @@ def parse_id(value: strawberry.ID | str, *, field: str) -> uuid.UUID:
 
 
 def parse_key(value: str | None) -> str | None:
-    if value is not None and not 1 <= len(value) <= 200:
-        raise ValidationFailed("idempotencyKey must be 1 to 200 characters", field="idempotencyKey")
-    return value
+    return bounds.idempotency_key(value)
 
 
 @built_directly
