@@ -20,6 +20,7 @@ from salonbook.domain import bounds
 from salonbook.domain.statuses import BookingStatus
 from tests.support.api import Api
 from tests.support.factory import Factory, Party
+from tests.support.footprint import footprint
 
 RESULT = "__typename ... on Error { code message } ... on ValidationFailedError { field }"
 TRANSITION = f"""mutation($input: TransitionBookingInput!) {{
@@ -42,20 +43,6 @@ SERVICE = (
 PERSON = (
     f"""mutation($input: UpsertPersonInput!) {{ upsertPerson(input: $input) {{ {RESULT} }} }}"""
 )
-
-TABLES = (
-    "people",
-    "services",
-    "bookings",
-    "booking_status_history",
-    "booking_reschedules",
-    "booking_events",
-    "stylist_notes",
-    "idempotency_keys",
-    "payment_events",
-)
-
-DIGEST = "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {table} t"
 
 
 @dataclass(frozen=True)
@@ -175,16 +162,6 @@ BOUNDED: list[tuple[str, str, Any, Any, str]] = [
     ),
     ("person", "phone", {"phone": "1" * 32}, {"phone": "1" * 33}, "5 to 32 characters"),
 ]
-
-
-async def footprint(engine: AsyncEngine) -> dict[str, str]:
-    """A digest of every row of every table the API writes."""
-    digests = {}
-    async with engine.connect() as connection:
-        for table in TABLES:
-            digest = await connection.execute(text(DIGEST.format(table=table)))
-            digests[table] = digest.scalar_one()
-    return digests
 
 
 async def _scene(factory: Factory) -> Scene:
