@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import dateutil.parser
+# the parser of strawberry's own DateTime (a dependency of strawberry's): the same formats pass
+import dateutil.parser  # type: ignore[import-untyped]
 import strawberry
 from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.types.scalar import ScalarDefinition
+
+SHOWN = 64  # characters of an unreadable value repeated in the error
 
 
 def parse_date_time(value: object) -> datetime:
@@ -18,14 +22,16 @@ def parse_date_time(value: object) -> datetime:
             f'Value cannot represent a DateTime: "{value}". Expected a string.'
         )
     try:
-        return dateutil.parser.isoparse(value)
+        parsed: datetime = dateutil.parser.isoparse(value)
     except (ValueError, OverflowError) as error:
+        shown = value if len(value) <= SHOWN else value[:SHOWN] + "..."
         raise StrawberryInputCoercionError(
-            f'Value cannot represent a DateTime: "{value}". {error}'
+            f'Value cannot represent a DateTime: "{shown}". {error}'
         ) from None
+    return parsed
 
 
-SCALAR_MAP = {
+SCALAR_MAP: dict[object, ScalarDefinition] = {
     datetime: strawberry.scalar(
         name="DateTime",
         description="Date with time (isoformat)",
