@@ -4,7 +4,6 @@ as written (their constraints NOT VALID, yet holding for every new row)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -13,12 +12,10 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import pytest
-from alembic import command
 
 from salonbook.db.length_checks import LENGTH_CHECKS, Overlong
-from salonbook.db.migrate import alembic_config
-from salonbook.db.urls import async_url
 from tests.db.sql import CHECK_VIOLATION, refused
+from tests.support.databases import fresh_database, migrate_to
 
 BEFORE_BOUNDS = "0004"
 NOW = datetime(2031, 3, 10, 12, 0, tzinfo=UTC)
@@ -27,21 +24,8 @@ NOW = datetime(2031, 3, 10, 12, 0, tzinfo=UTC)
 @pytest.fixture
 async def old_database(server_url: str) -> AsyncIterator[str]:
     """A database of its own, migrated up to the revision before the bounds."""
-    name = f"salonbook_bounds_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    head, _, tail = server_url.partition("?")
-    url = f"{head.rsplit('/', 1)[0]}/{name}" + (f"?{tail}" if tail else "")
-    await asyncio.to_thread(command.upgrade, alembic_config(async_url(url)), BEFORE_BOUNDS)
-    yield url
-    admin = await asyncpg.connect(server_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with fresh_database(server_url, revision=BEFORE_BOUNDS) as url:
+        yield url
 
 
 async def _old_rows(db: Any) -> dict[str, Any]:
@@ -104,7 +88,7 @@ async def test_older_rows_are_cut_cleared_or_kept_and_every_check_holds_for_new_
     db = await asyncpg.connect(old_database)
     try:
         old = await _old_rows(db)
-        await asyncio.to_thread(command.upgrade, alembic_config(async_url(old_database)), "head")
+        await migrate_to(old_database, "head")
 
         person = await db.fetchrow(
             "SELECT display_name, email, phone FROM people WHERE id = $1", old["customer"]
