@@ -39,6 +39,8 @@ _LINE_BREAKS = frozenset("\t\n\r")
 
 
 def _controls(text: str, *, allowed: frozenset[str] = frozenset()) -> bool:
+    if text.isprintable():  # the usual case, checked in C
+        return False
     return any(unicodedata.category(c) == "Cc" and c not in allowed for c in text)
 
 
@@ -160,8 +162,9 @@ def user_agent(value: str | None) -> str | None:
     """What is kept of a User-Agent header: the server records it, so it is cut, not refused."""
     if value is None:
         return None
-    kept = "".join(c for c in value if unicodedata.category(c) != "Cc")
-    return kept[:USER_AGENT_MAX] or None
+    if _controls(value):
+        value = "".join(c for c in value if unicodedata.category(c) != "Cc")
+    return value[:USER_AGENT_MAX] or None
 
 
 def name_from_claim(value: str | None) -> str:
