@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from salonbook.db.bookings import Booking
 from salonbook.db.services import Service
 from salonbook.domain import bounds
+from salonbook.domain.clock import SettableClock
 from salonbook.domain.statuses import BookingStatus
+from tests.e2e.payment_calls import SUCCEEDED, payment, scene
 from tests.support.api import Api
 from tests.support.factory import Factory, Party
 from tests.support.footprint import footprint
@@ -260,15 +262,41 @@ async def test_a_reason_is_bounded_after_trimming(
     assert reasons[-1] == "r" * 500
 
 
-async def test_an_over_long_connection_cursor_is_a_validation_error(
-    api: Api, factory: Factory
+async def test_a_payment_event_id_past_its_bound_is_400_and_changes_nothing(
+    api: Api, factory: Factory, engine: AsyncEngine, clock: SettableClock
+) -> None:
+    given = await scene(api, factory, engine, clock)
+    before = await footprint(engine)
+
+    refused = await given.processor.deliver(
+        payment(given.booking, SUCCEEDED, id="e" * (bounds.PAYMENT_EVENT_ID_MAX + 1))
+    )
+
+    assert (refused.status_code, refused.json()) == (400, {"error": "malformed payment event"})
+    assert await footprint(engine) == before
+    accepted = await given.processor.deliver(
+        payment(given.booking, SUCCEEDED, id="e" * bounds.PAYMENT_EVENT_ID_MAX)
+    )
+    assert (accepted.status_code, accepted.json()["status"]) == (200, "CONFIRMED")
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"after": "A" * (bounds.CURSOR_MAX + 1)},
+        {"filter": {"stylistId": "s" * 1000}},
+        {"filter": {"customerId": "not-an-id"}},
+    ],
+)
+async def test_an_out_of_bounds_query_argument_is_a_top_level_validation_error(
+    api: Api, factory: Factory, variables: dict[str, Any]
 ) -> None:
     party = await factory.party()
-    query = "query($after: String) { bookings(after: $after) { edges { cursor } } }"
+    query = """query($after: String, $filter: BookingFilter) {
+        bookings(after: $after, filter: $filter) { edges { cursor } } }"""
 
-    answer = await api.gql(query, {"after": "A" * 201}, token=factory.token(party.admin))
+    answer = await api.gql(query, variables, token=factory.token(party.admin))
 
     assert answer["data"] is None
-    assert [(e["message"], e["extensions"]) for e in answer["errors"]] == [
-        ("after is not a cursor from this API", {"code": "VALIDATION_FAILED"})
-    ]
+    [error] = answer["errors"]
+    assert error["extensions"] == {"code": "VALIDATION_FAILED"}
