@@ -108,7 +108,7 @@ def create_app(
                 stack.push_async_callback(_cancel, sweeper)
             app.state.runtime = runtime
             if demo:
-                await load_demo(engine, now=clock.now())
+                await load_demo(engine, now=clock.now(), windows=settings.windows)
                 print(demo_banner(settings), flush=True)
             settle()
             yield

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     late_cancellation_refund_percent: int = Field(
         default=50, ge=0, le=100, validation_alias="SALONBOOK_LATE_CANCELLATION_REFUND_PERCENT"
     )
+    booking_horizon_days: int = Field(
+        default=365, ge=1, le=3650, validation_alias="SALONBOOK_BOOKING_HORIZON_DAYS"
+    )
+    start_grid_minutes: int = Field(
+        default=5, ge=0, le=60, validation_alias="SALONBOOK_START_GRID_MINUTES"
+    )
     payment_timeout_minutes: int = Field(
         default=15, validation_alias="SALONBOOK_PAYMENT_TIMEOUT_MINUTES"
     )
@@ -93,6 +99,13 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, raw: object) -> object:
         return raw.strip().upper() if isinstance(raw, str) else raw
+
+    @field_validator("start_grid_minutes")
+    @classmethod
+    def _grid_divides_an_hour(cls, minutes: int) -> int:
+        if minutes and 60 % minutes:
+            raise ValueError("must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60) or be 0")
+        return minutes
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -138,6 +151,8 @@ class Settings(BaseSettings):
             undo_start=timedelta(minutes=self.undo_start_minutes),
             free_cancellation=timedelta(hours=self.free_cancellation_hours),
             late_cancellation_refund_percent=self.late_cancellation_refund_percent,
+            booking_horizon=timedelta(days=self.booking_horizon_days),
+            start_grid_minutes=self.start_grid_minutes,
         )
 
     @property

@@ -15,8 +15,9 @@ from salonbook.db import bookings, people, services
 from salonbook.db.arrange import take_action
 from salonbook.db.engine import unit_of_work
 from salonbook.db.services import Service
-from salonbook.domain.model import Actor
+from salonbook.domain.model import Actor, Windows
 from salonbook.domain.roles import Role
+from salonbook.domain.start_times import on_grid
 from salonbook.domain.statuses import BookingAction
 
 NAMESPACE = uuid.UUID("5a10b00c-0000-4000-8000-000000000000")
@@ -71,8 +72,9 @@ BOOKINGS: tuple[tuple[str, str, int, timedelta, tuple[BookingAction, ...]], ...]
 )
 
 
-async def load_demo(engine: AsyncEngine, *, now: datetime) -> bool:
-    """Load the demo salon; False (and nothing written) if it is already there."""
+async def load_demo(engine: AsyncEngine, *, now: datetime, windows: Windows) -> bool:
+    """Load the demo salon; False (and nothing written) if it is already there. Its bookings
+    start on the start grid, like every booking made through the API."""
     async with unit_of_work(engine) as connection:
         if await people.load(connection, person_id=demo_id("admin")) is not None:
             return False
@@ -94,10 +96,9 @@ async def load_demo(engine: AsyncEngine, *, now: datetime) -> bool:
             )
             for name, minutes, cents in SERVICES
         ]
-        base = now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0)
         for stylist, customer, service_index, offset, path in BOOKINGS:
             service = catalog[service_index]
-            start = base + offset
+            start = on_grid(now + offset, windows=windows)
             booking = await bookings.create(
                 connection,
                 booking_id=uuid.uuid4(),

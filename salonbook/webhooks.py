@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from salonbook.auth.principal import Authenticator
+from salonbook.domain import bounds
 from salonbook.domain.clock import Clock
 from salonbook.domain.errors import ConcurrentUpdate
 from salonbook.resolvers.deps import Caller, Deps
@@ -63,7 +64,7 @@ def parse_event(body: bytes) -> PaymentEvent | None:
         )
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
-    if not 1 <= len(event.id) <= 200 or "\x00" in event.id:
+    if not bounds.payment_event_id_valid(event.id):
         return None
     if type(event.amount_cents) is not int or event.amount_cents < 0:
         return None

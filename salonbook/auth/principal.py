@@ -11,6 +11,7 @@ from salonbook.auth.client_address import client_ip
 from salonbook.auth.tokens import Claims, InvalidToken, TokenVerifier
 from salonbook.db import people
 from salonbook.db.engine import unit_of_work
+from salonbook.domain import bounds
 from salonbook.domain.clock import Clock
 from salonbook.domain.model import Actor
 from salonbook.resolvers.deps import Caller
@@ -80,8 +81,8 @@ class Authenticator:
                 connection,
                 person_id=claims.sub,
                 role=claims.role,
-                display_name=claims.name,
-                email=claims.email,
+                display_name=bounds.name_from_claim(claims.name),
+                email=bounds.email_from_claim(claims.email),
                 now=self._clock.now(),
             )
         self._known[claims.sub] = None

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from salonbook.domain.errors import (
-    Forbidden,
-    InvalidTransition,
-    NotFound,
-    ValidationFailed,
-)
-from salonbook.domain.model import Actor, BookingFacts, can_view, owns
+from salonbook.domain import bounds
+from salonbook.domain.errors import Forbidden, InvalidTransition, NotFound
+from salonbook.domain.model import Actor, BookingFacts, Windows, can_view, owns
 from salonbook.domain.roles import Role
+from salonbook.domain.start_times import check_start
 from salonbook.domain.statuses import BookingStatus
 
-NOTE_MAX_LENGTH = 2000
 RESCHEDULABLE = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
 
 
@@ -24,17 +20,15 @@ def _visible(actor: Actor, booking: BookingFacts) -> None:
 
 
 def check_reschedule(
-    *, actor: Actor, booking: BookingFacts, new_start: datetime, now: datetime
-) -> None:
+    *, actor: Actor, booking: BookingFacts, new_start: datetime, now: datetime, windows: Windows
+) -> datetime:
+    """The new start, in UTC; raises if the actor may not move the booking there."""
     _visible(actor, booking)
     if actor.role is not Role.ADMIN:
         raise Forbidden("only an admin reschedules a booking")
     if booking.status not in RESCHEDULABLE:
         raise InvalidTransition(f"a {booking.status} booking cannot be rescheduled")
-    if new_start.tzinfo is None:
-        raise ValidationFailed("startTime needs a time zone offset", field="startTime")
-    if new_start <= now:
-        raise ValidationFailed("startTime must be in the future", field="startTime")
+    return check_start(new_start, now=now, windows=windows)
 
 
 def can_read_notes(actor: Actor, booking: BookingFacts) -> bool:
@@ -46,14 +40,7 @@ def check_add_note(*, actor: Actor, booking: BookingFacts, body: str) -> str:
     _visible(actor, booking)
     if not can_read_notes(actor, booking):
         raise Forbidden("only the booking's stylist or an admin adds notes")
-    trimmed = body.strip()
-    if not 1 <= len(trimmed) <= NOTE_MAX_LENGTH:
-        raise ValidationFailed(
-            f"a note is 1 to {NOTE_MAX_LENGTH} characters after trimming", field="body"
-        )
-    if "\x00" in trimmed:
-        raise ValidationFailed("a note cannot contain NUL characters", field="body")
-    return trimmed
+    return bounds.note_body(body)
 
 
 def check_delete(*, actor: Actor, booking: BookingFacts, now: datetime) -> None:

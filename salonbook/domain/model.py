@@ -40,6 +40,18 @@ class Windows:
     suggest_start_before: timedelta = timedelta(minutes=15)
     suggest_complete_after_end: timedelta = timedelta(minutes=15)
     suggest_no_show_after_start: timedelta = timedelta(minutes=30)
+    booking_horizon: timedelta = timedelta(days=365)
+    """How far ahead a booking may start."""
+    start_grid_minutes: int = 5
+    """Starts fall on this grid, in UTC (0: any minute); it divides 60."""
+
+    def __post_init__(self) -> None:
+        if self.start_grid_minutes < 0 or (
+            self.start_grid_minutes and 60 % self.start_grid_minutes
+        ):
+            raise ValueError("the start grid must divide 60 minutes (or be 0: no grid)")
+        if self.booking_horizon <= timedelta(0):
+            raise ValueError("the booking horizon must be positive")
 
 
 def owns(actor: Actor, booking: BookingFacts) -> bool:

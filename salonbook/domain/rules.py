@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from salonbook.domain import bounds
 from salonbook.domain.errors import (
     Forbidden,
     InvalidTiming,
@@ -46,10 +47,11 @@ def decide(
     now: datetime,
     windows: Windows,
 ) -> StatusChange:
-    """Return the change, or raise the first error of SPEC section 2's precedence."""
+    """Return the change, or raise the first error of SPEC section 2's precedence (a reason
+    out of bounds is malformed input, refused before the rules are asked)."""
+    cleaned = bounds.reason(reason)
     transition, permit = _authorise(actor=actor, booking=booking, action=action)
     _check_time(permit.time_rule, booking=booking, now=now, windows=windows)
-    cleaned = reason.strip() if reason else None
     if not permit.reason.accepts_reason:
         cleaned = None
     elif permit.reason is ReasonRule.REQUIRED and not cleaned:

@@ -13,6 +13,7 @@ from salonbook.db import bookings, notes, reschedules, services
 from salonbook.db.engine import unit_of_work
 from salonbook.db.idempotency import key_use
 from salonbook.db.notes import Note
+from salonbook.domain import bounds
 from salonbook.domain.changes import check_add_note, check_delete, check_reschedule
 from salonbook.domain.errors import NotFound, VersionConflict
 from salonbook.resolvers.deps import Caller, Deps
@@ -42,22 +43,25 @@ async def reschedule_booking(
 ) -> int:
     """Move the booking to a new start (same service length); returns the reschedule's id."""
     actor = caller.require_actor()
+    reason = bounds.reason(reason)
     now = deps.clock.now()
 
     async def work(connection: AsyncConnection) -> dict[str, Any]:
         locked = await bookings.lock(connection, booking_id=booking_id, viewer=actor)
         booking = _current(locked, expected_version)
-        check_reschedule(actor=actor, booking=booking.facts, new_start=start, now=now)
+        new_start = check_reschedule(
+            actor=actor, booking=booking.facts, new_start=start, now=now, windows=deps.windows
+        )
         service = (await services.load_many(connection, ids=[booking.service_id]))[
             booking.service_id
         ]
         record_id = await reschedules.move(
             connection,
             booking=booking.facts,
-            start=start,
-            end=start + timedelta(minutes=service.duration_minutes),
+            start=new_start,
+            end=new_start + timedelta(minutes=service.duration_minutes),
             actor=actor,
-            reason=reason.strip() if reason and reason.strip() else None,
+            reason=reason,
             ip_address=caller.ip_address,
             user_agent=caller.user_agent,
             now=now,
@@ -104,6 +108,7 @@ async def delete_booking(
     deps: Deps, caller: Caller, *, booking_id: UUID, reason: str | None
 ) -> UUID:
     actor = caller.require_actor()
+    reason = bounds.reason(reason)
     now = deps.clock.now()
     async with unit_of_work(deps.engine) as connection:
         booking = _current(
@@ -114,7 +119,7 @@ async def delete_booking(
             connection,
             booking=booking.facts,
             actor=actor,
-            reason=reason.strip() if reason and reason.strip() else None,
+            reason=reason,
             now=now,
         )
     await deps.announce()

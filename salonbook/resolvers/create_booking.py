@@ -14,6 +14,7 @@ from salonbook.db.idempotency import key_use
 from salonbook.domain.errors import Forbidden, ValidationFailed
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
+from salonbook.domain.start_times import check_start
 from salonbook.resolvers.deps import Caller, Deps
 from salonbook.resolvers.once import run_once
 
@@ -43,10 +44,7 @@ async def create_booking(
     actor = caller.require_actor()
     customer = _customer_for(actor, customer_id)
     now = deps.clock.now()
-    if start.tzinfo is None:
-        raise ValidationFailed("startTime needs a time zone offset", field="startTime")
-    if start <= now:
-        raise ValidationFailed("startTime must be in the future", field="startTime")
+    start = check_start(start, now=now, windows=deps.windows)
 
     async def work(connection: AsyncConnection) -> dict[str, Any]:
         found = await people.load_many(connection, ids=[customer, stylist_id])

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from salonbook.domain import bounds
 from salonbook.domain.clock import Clock
 from salonbook.domain.errors import Unauthenticated
 from salonbook.domain.model import Actor, Windows
@@ -34,6 +35,10 @@ class Caller:
     actor: Actor | None
     ip_address: str | None = None
     user_agent: str | None = None
+    """Kept as bounds.user_agent cuts it, however the Caller is built: it is recorded."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "user_agent", bounds.user_agent(self.user_agent))
 
     def require_actor(self) -> Actor:
         if self.actor is None:

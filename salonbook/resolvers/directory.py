@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from uuid import UUID
 
 from salonbook.db import people
 from salonbook.db.engine import reading, unit_of_work
 from salonbook.db.people import Person
-from salonbook.domain.errors import Forbidden, ValidationFailed
+from salonbook.domain import bounds
+from salonbook.domain.errors import Forbidden
 from salonbook.domain.roles import Role
 from salonbook.resolvers.deps import Caller, Deps
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9 ()\-]{5,20}$")
 
 
 async def me(deps: Deps, caller: Caller) -> Person | None:
@@ -34,13 +31,9 @@ async def upsert_person(
     phone: str | None,
 ) -> Person:
     actor = caller.require_actor()
-    name = display_name.strip()
-    if not 1 <= len(name) <= 200:
-        raise ValidationFailed("displayName must be 1 to 200 characters", field="displayName")
-    if email is not None and not _EMAIL.match(email):
-        raise ValidationFailed("email is not an email address", field="email")
-    if phone is not None and not _PHONE.match(phone):
-        raise ValidationFailed("phone is not a phone number", field="phone")
+    name = bounds.display_name(display_name)
+    email = bounds.email(email)
+    phone = bounds.phone(phone)
     async with unit_of_work(deps.engine) as connection:
         if actor.role is not Role.ADMIN:
             current = await people.load(connection, person_id=person_id)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from salonbook.db import notes, people
 from salonbook.db.engine import unit_of_work
+from salonbook.domain import bounds
 from salonbook.domain.errors import Forbidden, NotFound, ReasonRequired
 from salonbook.domain.roles import Role
 from salonbook.resolvers.deps import Caller, Deps
@@ -16,12 +17,13 @@ async def erase_person(deps: Deps, caller: Caller, *, person_id: UUID, reason: s
     actor = caller.require_actor()
     if actor.role is not Role.ADMIN:
         raise Forbidden("only an admin erases a person's data")
-    if not reason or not reason.strip():
+    kept = bounds.reason(reason)
+    if kept is None:
         raise ReasonRequired("erasing a person needs a reason")
     now = deps.clock.now()
     async with unit_of_work(deps.engine) as connection:
         erased = await people.erase(
-            connection, person_id=person_id, by=actor.person_id, reason=reason.strip(), now=now
+            connection, person_id=person_id, by=actor.person_id, reason=kept, now=now
         )
         if not erased:
             raise NotFound("person not found")

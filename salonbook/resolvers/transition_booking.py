@@ -12,6 +12,7 @@ from salonbook.db import bookings
 from salonbook.db.bookings import Booking
 from salonbook.db.history import StatusChangeRecord
 from salonbook.db.idempotency import key_use
+from salonbook.domain import bounds
 from salonbook.domain.errors import NotFound, VersionConflict
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction
@@ -40,6 +41,7 @@ async def transition_booking(
     idempotency_key: str | None,
 ) -> Transitioned:
     actor = caller.require_actor()
+    reason = bounds.reason(reason)  # refused before any read; decide() keeps it as it is
     now = deps.clock.now()
     fresh: list[tuple[Booking, StatusChangeRecord]] = []
 

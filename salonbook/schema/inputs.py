@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
+from salonbook.domain import bounds
 from salonbook.domain.errors import ValidationFailed
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
@@ -21,9 +23,21 @@ def parse_id(value: strawberry.ID | str, *, field: str) -> uuid.UUID:
 
 
 def parse_key(value: str | None) -> str | None:
-    if value is not None and not 1 <= len(value) <= 200:
-        raise ValidationFailed("idempotencyKey must be 1 to 200 characters", field="idempotencyKey")
-    return value
+    return bounds.idempotency_key(value)
+
+
+# Descriptions state the domain's bounds (salonbook/domain/bounds.py), never restated by hand.
+_REASON = f"At most {bounds.REASON_MAX} characters, trimmed."
+_KEY = f"1 to {bounds.IDEMPOTENCY_KEY_MAX} printable characters."
+_START = (
+    "In the future, at most the booking horizon ahead, on the start grid in UTC"
+    " (by default: 365 days; every 5 minutes, whole minutes)."
+)
+
+
+def _optional(description: str) -> Any:
+    """An optional input field, absent by default."""
+    return strawberry.field(default=None, description=description)
 
 
 @built_directly
@@ -32,8 +46,8 @@ class BookingFilter:
     statuses: list[BookingStatus] | None = None
     stylist_id: strawberry.ID | None = None
     customer_id: strawberry.ID | None = None
-    starts_after: datetime | None = None
-    starts_before: datetime | None = None
+    starts_after: datetime | None = _optional("Inclusive; without an offset, UTC.")
+    starts_before: datetime | None = _optional("Exclusive; without an offset, UTC.")
 
 
 @built_directly
@@ -41,11 +55,11 @@ class BookingFilter:
 class CreateBookingInput:
     stylist_id: strawberry.ID
     service_id: strawberry.ID
-    start_time: datetime
+    start_time: datetime = strawberry.field(description=_START)
     customer_id: strawberry.ID | None = strawberry.field(
         default=None, description="Defaults to the signed-in customer."
     )
-    idempotency_key: str | None = None
+    idempotency_key: str | None = _optional(_KEY)
 
 
 @built_directly
@@ -53,17 +67,19 @@ class CreateBookingInput:
 class TransitionBookingInput:
     booking_id: strawberry.ID
     action: BookingAction
-    reason: str | None = None
+    reason: str | None = _optional(_REASON)
     expected_version: int | None = None
-    idempotency_key: str | None = None
+    idempotency_key: str | None = _optional(_KEY)
 
 
 @strawberry.input
 class UpsertServiceInput:
-    name: str
-    duration_minutes: int
-    price_cents: int
-    currency: str
+    name: str = strawberry.field(description=f"1 to {bounds.SERVICE_NAME_MAX} characters, trimmed.")
+    duration_minutes: int = strawberry.field(
+        description=f"{bounds.DURATION_MINUTES_MIN} to {bounds.DURATION_MINUTES_MAX}."
+    )
+    price_cents: int = strawberry.field(description=f"0 to {bounds.PRICE_CENTS_MAX}.")
+    currency: str = strawberry.field(description="ISO 4217: 3 capital letters, like EUR.")
     id: strawberry.ID | None = strawberry.field(default=None, description="Omit to create.")
     active: bool = True
 
@@ -71,34 +87,42 @@ class UpsertServiceInput:
 @strawberry.input
 class UpsertPersonInput:
     role: Role
-    display_name: str
+    display_name: str = strawberry.field(
+        description=f"1 to {bounds.DISPLAY_NAME_MAX} characters, trimmed."
+    )
     id: strawberry.ID | None = strawberry.field(default=None, description="Omit to create.")
-    email: str | None = None
-    phone: str | None = None
+    email: str | None = _optional(f"At most {bounds.EMAIL_MAX} characters.")
+    phone: str | None = _optional(
+        f"{bounds.PHONE_MIN} to {bounds.PHONE_MAX} characters: digits, spaces, ( ) - and a"
+        " leading +."
+    )
 
 
 @strawberry.input
 class RescheduleBookingInput:
     booking_id: strawberry.ID
-    start_time: datetime
-    reason: str | None = None
+    start_time: datetime = strawberry.field(description=_START)
+    reason: str | None = _optional(_REASON)
     expected_version: int | None = None
-    idempotency_key: str | None = None
+    idempotency_key: str | None = _optional(_KEY)
 
 
 @strawberry.input
 class AddStylistNoteInput:
     booking_id: strawberry.ID
-    body: str = strawberry.field(description="Markdown: bold, italic, bullet lists; 1-2000.")
+    body: str = strawberry.field(
+        description=f"Markdown: bold, italic, bullet lists; 1 to {bounds.NOTE_BODY_MAX}"
+        " characters, trimmed."
+    )
 
 
 @strawberry.input
 class DeleteBookingInput:
     booking_id: strawberry.ID
-    reason: str | None = None
+    reason: str | None = _optional(_REASON)
 
 
 @strawberry.input
 class ErasePersonInput:
     person_id: strawberry.ID
-    reason: str
+    reason: str = strawberry.field(description=_REASON)

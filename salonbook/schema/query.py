@@ -5,14 +5,16 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 import strawberry
 from strawberry.types.nodes import FragmentSpread, SelectedField, Selection
 
 from salonbook.db.pages import BookingQuery, Position
+from salonbook.domain import bounds
 from salonbook.domain.errors import NotFound, ValidationFailed
+from salonbook.domain.start_times import filter_bound
 from salonbook.resolvers import catalog, directory, queries
 from salonbook.schema.context import Info
 from salonbook.schema.inputs import BookingFilter, parse_id
@@ -45,14 +47,18 @@ def encode_cursor(start: datetime, booking_id: UUID) -> str:
 
 
 def decode_cursor(cursor: str) -> Position:
+    refused = ValidationFailed("after is not a cursor from this API", field="after")
+    if len(cursor) > bounds.CURSOR_MAX:
+        raise refused
     try:
         start, booking_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         position = Position(start=datetime.fromisoformat(start), booking_id=UUID(booking_id))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed("after is not a cursor from this API", field="after") from None
-    if position.start.tzinfo is None:
-        raise ValidationFailed("after is not a cursor from this API", field="after")
-    return position
+        if position.start.tzinfo is None:
+            raise refused
+        # the service's cursors hold a stored start: in UTC, never beyond its range
+        return Position(start=position.start.astimezone(UTC), booking_id=position.booking_id)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
+        raise refused from None
 
 
 def _filter(where: BookingFilter | None) -> BookingQuery:
@@ -62,8 +68,8 @@ def _filter(where: BookingFilter | None) -> BookingQuery:
         statuses=tuple(where.statuses) if where.statuses else None,
         stylist_id=parse_id(where.stylist_id, field="stylistId") if where.stylist_id else None,
         customer_id=parse_id(where.customer_id, field="customerId") if where.customer_id else None,
-        starts_after=where.starts_after,
-        starts_before=where.starts_before,
+        starts_after=filter_bound(where.starts_after) if where.starts_after else None,
+        starts_before=filter_bound(where.starts_before) if where.starts_before else None,
     )
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 from strawberry import Schema
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from salonbook.schema.envelope import OperationEnvelope
 from salonbook.schema.events import Subscription
 from salonbook.schema.mutation import Mutation
 from salonbook.schema.query import Query
+from salonbook.schema.scalars import SCALAR_MAP
 from salonbook.schema.shared_events import SharedEventResults
 
 
@@ -28,6 +30,7 @@ def build_schema() -> Schema:
         subscription=Subscription,
         extensions=[OperationEnvelope],
         execution_context_class=SharedEventResults,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )
 
 

@@ -5,13 +5,12 @@ default) and over Redis (BROADCAST_URL=redis://...)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from unittest.mock import ANY
 
 import pytest
 
 from salonbook.db.services import Service
-from tests.conftest import BASE_TIME
 from tests.support.factory import Factory, Party
 from tests.support.live import ws_client
 from tests.support.processes import (
@@ -52,13 +51,16 @@ async def pair(
 def bookings_on(
     server: ServerProcess, party: Party, service: Service, factory: Factory
 ) -> Callable[[int], Awaitable[str]]:
-    """The party's customer books its stylist through `server` (in the future on any clock)."""
+    """The party's customer books its stylist through `server`: in the future on the server
+    processes' real clock, within its booking horizon, on the hour (on any start grid)."""
     return booking_maker(
         server.gql,
         stylist_id=party.stylist.id,
         service_id=service.id,
         token=factory.token(party.customer),
-        first_start=BASE_TIME + timedelta(days=30),
+        first_start=(datetime.now(UTC) + timedelta(days=30)).replace(
+            minute=0, second=0, microsecond=0
+        ),
     )
 
 

@@ -1,0 +1,57 @@
+"""When a booking may start, and how a time filter of a query is read.
+
+A start is in the future, at most the booking horizon ahead, and on the start grid in UTC
+(seconds and microseconds zero, minutes a multiple of the grid). Dates are checked against the
+window before any arithmetic: a DateTime such as 9999-12-31T23:59:59-14:00 is valid as
+written but beyond the last representable instant once in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from salonbook.domain.errors import ValidationFailed
+from salonbook.domain.model import Windows
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+def check_start(
+    start: datetime, *, now: datetime, windows: Windows, field: str = "startTime"
+) -> datetime:
+    """The start, in UTC; raises ValidationFailed naming the rule it breaks."""
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValidationFailed(f"{field} needs a time zone offset", field=field)
+    if start <= now:  # aware comparisons never overflow, whatever the offset
+        raise ValidationFailed(f"{field} must be in the future", field=field)
+    if start > now + windows.booking_horizon:
+        days = windows.booking_horizon.days
+        raise ValidationFailed(f"{field} must be at most {days} days ahead", field=field)
+    utc = start.astimezone(UTC)
+    grid = windows.start_grid_minutes
+    if grid and (utc.second or utc.microsecond or utc.minute % grid):
+        raise ValidationFailed(
+            f"{field} must be on a {grid}-minute grid (whole minutes, a multiple of {grid})",
+            field=field,
+        )
+    return utc
+
+
+def filter_bound(value: datetime) -> datetime:
+    """A query's time bound in UTC. Every bound GraphQL accepts is usable: one before the first
+    or after the last representable instant in UTC is the same as that instant (every booking
+    lies between them), and one without an offset is read as UTC."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=UTC)
+    if value <= EARLIEST:
+        return EARLIEST
+    if value >= LATEST:
+        return LATEST
+    return value.astimezone(UTC)
+
+
+def on_grid(moment: datetime, *, windows: Windows) -> datetime:
+    """The grid start at or before `moment` (UTC), for callers that pick starts themselves."""
+    utc = moment.astimezone(UTC).replace(second=0, microsecond=0)
+    grid = windows.start_grid_minutes
+    return utc.replace(minute=utc.minute - utc.minute % grid) if grid else utc

@@ -1,0 +1,302 @@
+"""Every bounded input, through the API: one past its bound is VALIDATION_FAILED naming the
+field and the limit, and nothing in the database changes (no row, no audit, no outbox event);
+the bound itself is accepted."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from salonbook.db.bookings import Booking
+from salonbook.db.services import Service
+from salonbook.domain import bounds
+from salonbook.domain.clock import SettableClock
+from salonbook.domain.statuses import BookingStatus
+from tests.e2e.payment_calls import SUCCEEDED, payment, scene
+from tests.support.api import Api
+from tests.support.factory import Factory, Party
+from tests.support.footprint import footprint
+
+RESULT = "__typename ... on Error { code message } ... on ValidationFailedError { field }"
+TRANSITION = f"""mutation($input: TransitionBookingInput!) {{
+  transitionBooking(input: $input) {{ {RESULT} }} }}"""
+RESCHEDULE = f"""mutation($input: RescheduleBookingInput!) {{
+  rescheduleBooking(input: $input) {{ {RESULT} }} }}"""
+DELETE = (
+    f"""mutation($input: DeleteBookingInput!) {{ deleteBooking(input: $input) {{ {RESULT} }} }}"""
+)
+ERASE = f"""mutation($input: ErasePersonInput!) {{ erasePerson(input: $input) {{ {RESULT} }} }}"""
+NOTE = (
+    f"""mutation($input: AddStylistNoteInput!) {{ addStylistNote(input: $input) {{ {RESULT} }} }}"""
+)
+CREATE = (
+    f"""mutation($input: CreateBookingInput!) {{ createBooking(input: $input) {{ {RESULT} }} }}"""
+)
+SERVICE = (
+    f"""mutation($input: UpsertServiceInput!) {{ upsertService(input: $input) {{ {RESULT} }} }}"""
+)
+PERSON = (
+    f"""mutation($input: UpsertPersonInput!) {{ upsertPerson(input: $input) {{ {RESULT} }} }}"""
+)
+
+
+@dataclass(frozen=True)
+class Scene:
+    party: Party
+    booking: Booking
+    service: Service
+
+    def booking_input(self, **given: Any) -> dict[str, Any]:
+        return {"bookingId": str(self.booking.id), **given}
+
+
+Call = tuple[str, str, Callable[[Scene, Any], dict[str, Any]]]
+"""(mutation, who calls it, the input for a value of the bounded field)."""
+
+
+def _email(length: int) -> str:
+    domain = "@salon.example"
+    return "a" * (length - len(domain)) + domain
+
+
+def _new_start(scene: Scene) -> str:
+    return (scene.booking.facts.start + timedelta(hours=4)).isoformat()
+
+
+CALLS: dict[str, Call] = {
+    "transition reason": (
+        TRANSITION,
+        "admin",
+        lambda s, v: s.booking_input(action="CANCEL", reason=v),
+    ),
+    "transition key": (
+        TRANSITION,
+        "admin",
+        lambda s, v: s.booking_input(action="CANCEL", reason="moved away", idempotencyKey=v),
+    ),
+    "reschedule reason": (
+        RESCHEDULE,
+        "admin",
+        lambda s, v: s.booking_input(startTime=_new_start(s), reason=v),
+    ),
+    "reschedule key": (
+        RESCHEDULE,
+        "admin",
+        lambda s, v: s.booking_input(startTime=_new_start(s), idempotencyKey=v),
+    ),
+    "delete reason": (DELETE, "admin", lambda s, v: s.booking_input(reason=v)),
+    "note body": (NOTE, "stylist", lambda s, v: s.booking_input(body=v)),
+    "erasure reason": (
+        ERASE,
+        "admin",
+        lambda s, v: {"personId": str(s.party.other_customer.id), "reason": v},
+    ),
+    "create key": (
+        CREATE,
+        "customer",
+        lambda s, v: {
+            "stylistId": str(s.party.other_stylist.id),
+            "serviceId": str(s.service.id),
+            "startTime": (s.booking.facts.start + timedelta(days=1)).isoformat(),
+            "idempotencyKey": v,
+        },
+    ),
+    "service": (
+        SERVICE,
+        "admin",
+        lambda s, v: {
+            "name": "Trim",
+            "durationMinutes": 30,
+            "priceCents": 2000,
+            "currency": "EUR",
+            **v,
+        },
+    ),
+    "person": (PERSON, "admin", lambda s, v: {"role": "CUSTOMER", "displayName": "Ada", **v}),
+}
+
+# (call, field, the bound itself, one past it, what the message says)
+BOUNDED: list[tuple[str, str, Any, Any, str]] = [
+    ("transition reason", "reason", "r" * 500, "r" * 501, "at most 500 characters"),
+    ("transition key", "idempotencyKey", "k" * 128, "k" * 129, "1 to 128 characters"),
+    ("reschedule reason", "reason", "r" * 500, "r" * 501, "at most 500 characters"),
+    ("reschedule key", "idempotencyKey", "k" * 128, "k" * 129, "1 to 128 characters"),
+    ("delete reason", "reason", "r" * 500, "r" * 501, "at most 500 characters"),
+    ("note body", "body", "n" * 2000, "n" * 2001, "1 to 2000 characters"),
+    ("erasure reason", "reason", "r" * 500, "r" * 501, "at most 500 characters"),
+    ("create key", "idempotencyKey", "k" * 128, "k" * 129, "1 to 128 characters"),
+    ("service", "name", {"name": "s" * 200}, {"name": "s" * 201}, "1 to 200 characters"),
+    (
+        "service",
+        "durationMinutes",
+        {"durationMinutes": 720},
+        {"durationMinutes": 721},
+        "5 to 720",
+    ),
+    (
+        "service",
+        "priceCents",
+        {"priceCents": bounds.PRICE_CENTS_MAX},
+        {"priceCents": bounds.PRICE_CENTS_MAX + 1},
+        "0 to 100000000",
+    ),
+    ("service", "currency", {"currency": "JPY"}, {"currency": "EUR\n"}, "3 capital letters"),
+    (
+        "person",
+        "displayName",
+        {"displayName": "d" * 200},
+        {"displayName": "d" * 201},
+        "1 to 200 characters",
+    ),
+    (
+        "person",
+        "email",
+        {"email": _email(254)},
+        {"email": _email(255)},
+        "at most 254 characters",
+    ),
+    ("person", "phone", {"phone": "1" * 32}, {"phone": "1" * 33}, "5 to 32 characters"),
+]
+
+
+async def _scene(factory: Factory) -> Scene:
+    party = await factory.party()
+    booking = await factory.booking(party, status=BookingStatus.CONFIRMED)
+    return Scene(party=party, booking=booking, service=await factory.service())
+
+
+async def _call(api: Api, factory: Factory, scene: Scene, call: str, value: Any) -> Any:
+    mutation, who, build = CALLS[call]
+    token = factory.token(getattr(scene.party, who))
+    answer = await api.gql(mutation, {"input": build(scene, value)}, token=token)
+    assert "errors" not in answer, answer
+    (result,) = answer["data"].values()
+    return result
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "at_bound", "past_bound", "says"),
+    BOUNDED,
+    ids=[f"{case[0]}-{case[1]}" for case in BOUNDED],
+)
+async def test_one_past_the_bound_is_refused_and_changes_nothing_the_bound_is_accepted(
+    api: Api,
+    factory: Factory,
+    engine: AsyncEngine,
+    call: str,
+    field: str,
+    at_bound: Any,
+    past_bound: Any,
+    says: str,
+) -> None:
+    scene = await _scene(factory)
+    before = await footprint(engine)
+
+    refused = await _call(api, factory, scene, call, past_bound)
+
+    assert (refused["__typename"], refused["code"], refused["field"]) == (
+        "ValidationFailedError",
+        "VALIDATION_FAILED",
+        field,
+    )
+    assert refused["message"].startswith(field) and says in refused["message"]
+    assert await footprint(engine) == before
+
+    accepted = await _call(api, factory, scene, call, at_bound)
+    assert accepted["__typename"].endswith("Success"), accepted
+
+
+REFUSED_IDS = [
+    (TRANSITION, {"bookingId": "b" * 10_000, "action": "CANCEL", "reason": "x"}, "bookingId"),
+    (DELETE, {"bookingId": "not-a-uuid"}, "bookingId"),
+    (ERASE, {"personId": "{" + "0" * 32 + "}x", "reason": "asked"}, "personId"),
+    (PERSON, {"id": "1" * 37, "role": "CUSTOMER", "displayName": "Ada"}, "id"),
+    (TRANSITION, {"bookingId": str(uuid.uuid4()), "action": "CANCEL", "reason": "\x00"}, "reason"),
+    (
+        TRANSITION,
+        {"bookingId": str(uuid.uuid4()), "action": "CANCEL", "idempotencyKey": "a\nb"},
+        "idempotencyKey",
+    ),
+    (PERSON, {"role": "CUSTOMER", "displayName": "Ada\u0007"}, "displayName"),
+]
+
+
+@pytest.mark.parametrize(("mutation", "given", "field"), REFUSED_IDS)
+async def test_malformed_ids_and_control_characters_are_refused_and_change_nothing(
+    api: Api,
+    factory: Factory,
+    engine: AsyncEngine,
+    mutation: str,
+    given: dict[str, Any],
+    field: str,
+) -> None:
+    party = await factory.party()
+    before = await footprint(engine)
+
+    answer = await api.gql(mutation, {"input": given}, token=factory.token(party.admin))
+
+    (result,) = answer["data"].values()
+    assert (result["code"], result["field"]) == ("VALIDATION_FAILED", field)
+    assert await footprint(engine) == before
+
+
+async def test_a_reason_is_bounded_after_trimming(
+    api: Api, factory: Factory, engine: AsyncEngine
+) -> None:
+    scene = await _scene(factory)
+    padded = "  \n" + "r" * 500 + "\t "
+
+    result = await _call(api, factory, scene, "transition reason", padded)
+
+    assert result["__typename"] == "TransitionBookingSuccess"
+    query = text("SELECT reason FROM booking_status_history WHERE booking_id = :id ORDER BY id")
+    async with engine.connect() as connection:
+        reasons = (await connection.execute(query, {"id": scene.booking.id})).scalars().all()
+    assert reasons[-1] == "r" * 500
+
+
+async def test_a_payment_event_id_past_its_bound_is_400_and_changes_nothing(
+    api: Api, factory: Factory, engine: AsyncEngine, clock: SettableClock
+) -> None:
+    given = await scene(api, factory, engine, clock)
+    before = await footprint(engine)
+
+    refused = await given.processor.deliver(
+        payment(given.booking, SUCCEEDED, id="e" * (bounds.PAYMENT_EVENT_ID_MAX + 1))
+    )
+
+    assert (refused.status_code, refused.json()) == (400, {"error": "malformed payment event"})
+    assert await footprint(engine) == before
+    accepted = await given.processor.deliver(
+        payment(given.booking, SUCCEEDED, id="e" * bounds.PAYMENT_EVENT_ID_MAX)
+    )
+    assert (accepted.status_code, accepted.json()["status"]) == (200, "CONFIRMED")
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"after": "A" * (bounds.CURSOR_MAX + 1)},
+        {"filter": {"stylistId": "s" * 1000}},
+        {"filter": {"customerId": "not-an-id"}},
+    ],
+)
+async def test_an_out_of_bounds_query_argument_is_a_top_level_validation_error(
+    api: Api, factory: Factory, variables: dict[str, Any]
+) -> None:
+    party = await factory.party()
+    query = """query($after: String, $filter: BookingFilter) {
+        bookings(after: $after, filter: $filter) { edges { cursor } } }"""
+
+    answer = await api.gql(query, variables, token=factory.token(party.admin))
+
+    assert answer["data"] is None
+    [error] = answer["errors"]
+    assert error["extensions"] == {"code": "VALIDATION_FAILED"}
