@@ -35,13 +35,6 @@ def unauthenticated(reason: str) -> JSONResponse:
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
 
-def peer_address(websocket: WebSocket, authenticator: Authenticator) -> str | None:
-    return authenticator.client_address(
-        peer=websocket.client.host if websocket.client else None,
-        forwarded_for=",".join(websocket.headers.getlist("x-forwarded-for")) or None,
-    )
-
-
 async def _close_at_expiry(websocket: WebSocket, delay: float) -> None:
     await asyncio.sleep(max(0.0, delay))
     with contextlib.suppress(RuntimeError, OSError):
@@ -111,8 +104,7 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
             try:
                 caller = await self.runtime.authenticator.caller(
                     authorization=request.headers.get("authorization"),
-                    peer=request.client.host if request.client else None,
-                    forwarded_for=",".join(request.headers.getlist("x-forwarded-for")) or None,
+                    ip_address=self.runtime.authenticator.address_of(request),
                     user_agent=request.headers.get("user-agent"),
                 )
             except InvalidToken as error:
@@ -161,7 +153,7 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
             raise ConnectionRejectionError from None
         context.caller = Caller(
             actor=await authenticator.actor(claims),
-            ip_address=peer_address(websocket, authenticator),
+            ip_address=authenticator.address_of(websocket),
             user_agent=websocket.headers.get("user-agent"),
         )
         websocket.scope.setdefault("state", {})["caller"] = context.caller  # for the log line

@@ -48,5 +48,8 @@ def serve(
         # uvicorn's default when `websockets` is installed, named so it stays: of the three,
         # the one that costs least per live message (bench/realtime.py --ws)
         ws="websockets-sansio",
+        # uvicorn would believe X-Forwarded-For from loopback and rewrite the client before
+        # the app sees it; SALONBOOK_TRUSTED_PROXIES alone decides (auth/client_address.py)
+        proxy_headers=False,
     )
     graceful_server(config).run()
