@@ -23,6 +23,7 @@ from salonbook.domain.clock import Clock, SystemClock
 from salonbook.graphql_view import Runtime, SalonbookGraphQL, unexpected
 from salonbook.health import readiness
 from salonbook.heap import settle
+from salonbook.intake.body_limit import BodyLimit
 from salonbook.observability.collectors import RuntimeCollector
 from salonbook.observability.metrics import CONTENT_TYPE, Metrics
 from salonbook.observability.request_log import RequestObserver
@@ -145,7 +146,10 @@ def create_app(
             Route("/metrics", metrics_page),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(RequestObserver, metrics=metrics)],
+        middleware=[  # outermost first: a refused request is still counted and logged
+            Middleware(RequestObserver, metrics=metrics),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        ],
     )
 
 

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: float = Field(
         default=20.0, ge=0, validation_alias="SALONBOOK_SHUTDOWN_GRACE_SECONDS"
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, validation_alias="SALONBOOK_MAX_BODY_BYTES"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", validation_alias="SALONBOOK_LOG_LEVEL"
     )
