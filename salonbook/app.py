@@ -24,6 +24,7 @@ from salonbook.graphql_view import Runtime, SalonbookGraphQL, unexpected
 from salonbook.health import readiness
 from salonbook.heap import settle
 from salonbook.intake.body_limit import BodyLimit
+from salonbook.intake.credentials import SingleCredentials
 from salonbook.observability.collectors import RuntimeCollector
 from salonbook.observability.metrics import CONTENT_TYPE, Metrics
 from salonbook.observability.request_log import RequestObserver
@@ -148,6 +149,7 @@ def create_app(
         lifespan=lifespan,
         middleware=[  # outermost first: a refused request is still counted and logged
             Middleware(RequestObserver, metrics=metrics),
+            Middleware(SingleCredentials),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
         ],
     )
