@@ -46,9 +46,11 @@ class StrictRequests:
         try:
             decoded = self.decode_json(data)
         except json.JSONDecodeError:
-            raise HTTPException(400, "The request body is not JSON in UTF-8.") from None
+            raise HTTPException(
+                400, "The request's JSON does not parse, or is not UTF-8."
+            ) from None
         if not isinstance(decoded, dict):
-            raise HTTPException(400, "The request body must be a JSON object.")
+            raise HTTPException(400, "The request's JSON must be an object.")
         return decoded
 
     async def parse_http_body(

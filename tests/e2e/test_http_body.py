@@ -19,8 +19,8 @@ from tests.support.api import Api
 from tests.support.live import PROTOCOL, ws_client
 
 ME = "{ me { id } }"
-NOT_JSON = "The request body is not JSON in UTF-8."
-NOT_OBJECT = "The request body must be a JSON object."
+NOT_JSON = "The request's JSON does not parse, or is not UTF-8."
+NOT_OBJECT = "The request's JSON must be an object."
 JSON = "application/json"
 
 # name: (body, content type, extra headers) -> (status, code, message)
@@ -166,3 +166,17 @@ async def _init_closes_with(live: str, message: bytes) -> int | None:
 async def test_a_well_formed_connection_init_still_connects(live: str, api: Api) -> None:
     async with ws_client(live, token=api.token(uuid.uuid4(), Role.ADMIN)) as client:
         assert client.reader is not None
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"), [("42", NOT_OBJECT), ("{bad", NOT_JSON)], ids=["number", "syntax"]
+)
+async def test_get_variables_that_are_not_a_json_object_are_a_typed_400(
+    http: httpx.AsyncClient, variables: str, message: str
+) -> None:
+    response = await http.get("/graphql", params={"query": ME, "variables": variables})
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]},
+    )
