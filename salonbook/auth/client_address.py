@@ -95,8 +95,25 @@ def connection_peer(client: tuple[str, int] | None, *, forwarded_for: str | None
 def _taken_from_forwarded_for(host: str, port: int, forwarded_for: str) -> bool:
     if port == 0:
         return True
-    named = {f"{host}:{port}", f"[{host}]:{port}"}
-    return any(hop.strip() in named for hop in forwarded_for.split(","))
+    return any(_names(hop.strip(), host, port) for hop in forwarded_for.split(","))
+
+
+def _names(hop: str, host: str, port: int) -> bool:
+    """Whether the hop is `host:port` (or `[host]:port`), its port read with int() as the
+    server reads it: `+5555`, `05555` and `5_555` are all 5555."""
+    if hop.startswith("["):
+        hop_host, _, rest = hop[1:].partition("]")
+        port_text = rest.removeprefix(":")
+    elif hop.count(":") == 1:
+        hop_host, _, port_text = hop.partition(":")
+    else:
+        return False
+    if hop_host != host:
+        return False
+    try:
+        return int(port_text) == port
+    except ValueError:
+        return False
 
 
 def _warn_once() -> None:

@@ -166,6 +166,8 @@ async def test_only_trusted_proxies_decide_the_audited_address(
 HOPS: dict[str, tuple[str | None, str | None]] = {
     # header: (salonbook serve, plain uvicorn)
     f"{FORGED}:5555": ("127.0.0.1", None),
+    f"{FORGED}:+5555": ("127.0.0.1", None),  # uvicorn reads the port with int()
+    "[2001:db8::7]:443": ("127.0.0.1", None),
     "10.0.0.1, 127.0.0.1": ("127.0.0.1", None),
     "not-an-ip": ("127.0.0.1", None),
 }
