@@ -37,7 +37,10 @@ async def metrics_listener(app: ASGIApp, *, address: str) -> AsyncIterator[tuple
     """Serves `app` on `address` until the block ends; yields the bound (host, port)."""
     host, port = split_address(address)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listening = socket.create_server((host, port), family=family)
+    try:
+        listening = socket.create_server((host, port), family=family)
+    except OSError as error:
+        raise RuntimeError(f"SALONBOOK_METRICS_ADDRESS={address}: {error.strerror}") from None
     config = uvicorn.Config(
         app,
         lifespan="off",
