@@ -4,6 +4,7 @@ SALONBOOK_METRICS_ADDRESS it is served on that listener only (a real server proc
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from starlette.applications import Starlette
 from salonbook.app import create_app
 from salonbook.config import Settings
 from salonbook.domain.clock import SettableClock
+from salonbook.observability.metrics_listener import metrics_listener
 from tests.support.processes import SERVE, ServerProcess, server_environment, servers
 
 TOKEN = "scrape-" + "k" * 30
@@ -93,3 +95,11 @@ async def test_a_metrics_address_serves_metrics_there_only(
     with pytest.raises(httpx.ConnectError):
         async with httpx.AsyncClient(timeout=5) as http:
             await http.get(f"http://127.0.0.1:{port}/metrics")
+
+
+async def test_a_metrics_address_in_use_stops_the_start_naming_the_setting() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        with pytest.raises(RuntimeError, match=f"SALONBOOK_METRICS_ADDRESS=127.0.0.1:{port}"):
+            async with metrics_listener(Starlette(), address=f"127.0.0.1:{port}"):
+                pass
