@@ -23,8 +23,12 @@ from salonbook.domain.clock import Clock, SystemClock
 from salonbook.graphql_view import Runtime, SalonbookGraphQL, unexpected
 from salonbook.health import readiness
 from salonbook.heap import settle
+from salonbook.intake.body_limit import BodyLimit
+from salonbook.intake.credentials import SingleCredentials
 from salonbook.observability.collectors import RuntimeCollector
-from salonbook.observability.metrics import CONTENT_TYPE, Metrics
+from salonbook.observability.metrics import Metrics
+from salonbook.observability.metrics_listener import metrics_listener
+from salonbook.observability.metrics_page import metrics_endpoint
 from salonbook.observability.request_log import RequestObserver
 from salonbook.resolvers.deps import Deps
 from salonbook.resolvers.expire_pending import sweep_forever
@@ -106,6 +110,12 @@ def create_app(
                     )
                 )
                 stack.push_async_callback(_cancel, sweeper)
+            if settings.metrics_address is not None:
+                await stack.enter_async_context(
+                    metrics_listener(
+                        Starlette(routes=[metrics_route]), address=settings.metrics_address
+                    )
+                )
             app.state.runtime = runtime
             if demo:
                 await load_demo(engine, now=clock.now(), windows=settings.windows)
@@ -125,9 +135,6 @@ def create_app(
         )
         return JSONResponse(found.as_json(), status_code=200 if found.ready else 503)
 
-    async def metrics_page(request: Request) -> Response:
-        return Response(metrics.exposition(), media_type=CONTENT_TYPE)
-
     async def payments(request: Request) -> Response:
         try:
             return await runtime.webhook(request)
@@ -135,6 +142,7 @@ def create_app(
             return unexpected(error)
 
     graphql = SalonbookGraphQL(schema, runtime=runtime)
+    metrics_route = Route("/metrics", metrics_endpoint(metrics, token=settings.metrics_token))
     return Starlette(
         routes=[  # matched in order: the busiest first
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -142,10 +150,15 @@ def create_app(
             Route("/webhooks/payments", payments, methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/metrics", metrics_page),
+            # with a metrics address of its own, /metrics is served there only
+            *([metrics_route] if settings.metrics_address is None else []),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(RequestObserver, metrics=metrics)],
+        middleware=[  # outermost first: a refused request is still counted and logged
+            Middleware(RequestObserver, metrics=metrics),
+            Middleware(SingleCredentials),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        ],
     )
 
 

@@ -23,6 +23,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port,
         grace_seconds=settings.shutdown_grace_seconds,
         log_level=settings.log_level,
+        max_message_bytes=settings.max_body_bytes,
     )
     return 0
 

@@ -91,6 +91,11 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: float = Field(
         default=20.0, ge=0, validation_alias="SALONBOOK_SHUTDOWN_GRACE_SECONDS"
     )
+    metrics_token: str | None = Field(default=None, validation_alias="SALONBOOK_METRICS_TOKEN")
+    metrics_address: str | None = Field(default=None, validation_alias="SALONBOOK_METRICS_ADDRESS")
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, validation_alias="SALONBOOK_MAX_BODY_BYTES"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", validation_alias="SALONBOOK_LOG_LEVEL"
     )
@@ -114,6 +119,15 @@ class Settings(BaseSettings):
             return tuple(part.strip() for part in raw.split(",") if part.strip())
         return raw
 
+    @field_validator("metrics_address")
+    @classmethod
+    def _host_and_port(cls, raw: str | None) -> str | None:
+        if raw is not None:
+            from salonbook.observability.metrics_listener import split_address
+
+            split_address(raw)
+        return raw
+
     @model_validator(mode="after")
     def _require_real_secrets(self) -> Settings:
         if self.env is Environment.DEVELOPMENT:
@@ -124,6 +138,9 @@ class Settings(BaseSettings):
             problems.append("SALONBOOK_JWT_SECRET of 32+ bytes (or SALONBOOK_JWKS_FILE)")
         if (self.payment_webhook_secret or "") in PLACEHOLDER_SECRETS:
             problems.append("SALONBOOK_PAYMENT_WEBHOOK_SECRET")
+        token = self.metrics_token or ""
+        if self.metrics_address is None and (token in PLACEHOLDER_SECRETS or len(token) < 16):
+            problems.append("SALONBOOK_METRICS_TOKEN of 16+ bytes (or SALONBOOK_METRICS_ADDRESS)")
         if problems:
             raise ValueError(
                 "SALONBOOK_ENV=production needs real secrets; missing or placeholder: "

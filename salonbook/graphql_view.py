@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import orjson
+from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -20,6 +21,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from salonbook.auth.principal import Authenticator
 from salonbook.auth.tokens import InvalidToken
+from salonbook.intake.graphql_requests import StrictRequests, refused
 from salonbook.resolvers.deps import Caller, Deps
 from salonbook.schema.context import RequestContext
 from salonbook.schema.live_events import LiveTransportWS
@@ -33,13 +35,6 @@ if TYPE_CHECKING:
 def unauthenticated(reason: str) -> JSONResponse:
     body = {"errors": [{"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}]}
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
-
-
-def peer_address(websocket: WebSocket, authenticator: Authenticator) -> str | None:
-    return authenticator.client_address(
-        peer=websocket.client.host if websocket.client else None,
-        forwarded_for=",".join(websocket.headers.getlist("x-forwarded-for")) or None,
-    )
 
 
 async def _close_at_expiry(websocket: WebSocket, delay: float) -> None:
@@ -56,6 +51,21 @@ def unexpected(error: Exception) -> JSONResponse:
     if extensions.get("code") == "SERVICE_UNAVAILABLE":
         return JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
     return JSONResponse(body, status_code=500)
+
+
+def init_authorization(params: object) -> str | None:
+    """The Authorization value of a connection_init payload; InvalidToken when it is not one
+    string (a number, or both `Authorization` and `authorization`, say which to believe?)."""
+    if params is None:
+        return None
+    if not isinstance(params, dict):
+        raise InvalidToken("the connection_init payload is not an object")
+    given = [params[key] for key in ("Authorization", "authorization") if key in params]
+    if len(given) > 1:
+        raise InvalidToken("send one Authorization in connection_init")
+    if given and not isinstance(given[0], str):
+        raise InvalidToken("Authorization must be a string")
+    return given[0] if given else None
 
 
 GOING_AWAY = 1001
@@ -90,7 +100,7 @@ async def _close(websocket: WebSocket) -> None:
         await websocket.close(code=GOING_AWAY, reason="server shutting down")
 
 
-class SalonbookGraphQL(GraphQL[RequestContext, None]):
+class SalonbookGraphQL(StrictRequests, GraphQL[RequestContext, None]):
     graphql_transport_ws_handler_class = LiveTransportWS
 
     def __init__(self, schema: BaseSchema, *, runtime: Runtime) -> None:
@@ -111,8 +121,7 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
             try:
                 caller = await self.runtime.authenticator.caller(
                     authorization=request.headers.get("authorization"),
-                    peer=request.client.host if request.client else None,
-                    forwarded_for=",".join(request.headers.getlist("x-forwarded-for")) or None,
+                    ip_address=self.runtime.authenticator.address_of(request),
                     user_agent=request.headers.get("user-agent"),
                 )
             except InvalidToken as error:
@@ -122,7 +131,11 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
                 await unexpected(error)(scope, receive, send)
                 return
             scope.setdefault("state", {})["caller"] = caller
-            await super().__call__(scope, receive, send)
+            try:
+                response = await self.run(request)
+            except HTTPException as error:  # strawberry's plain-text refusals, typed
+                response = refused(scope, error)
+            await response(scope, receive, send)
             return
         try:
             await super().__call__(scope, receive, send)
@@ -151,17 +164,15 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
     async def on_ws_connect(self, context: RequestContext) -> None:
         """Authenticate a websocket from its connection_init payload; a bad token closes it
         with 4403, and so does the token's expiry later on."""
-        params = context.connection_params or {}
-        authorization = params.get("Authorization") or params.get("authorization")
         websocket: WebSocket = context.request
         authenticator = self.runtime.authenticator
         try:
-            claims = authenticator.claims(authorization if isinstance(authorization, str) else "")
+            claims = authenticator.claims(init_authorization(context.connection_params))
         except InvalidToken:
             raise ConnectionRejectionError from None
         context.caller = Caller(
             actor=await authenticator.actor(claims),
-            ip_address=peer_address(websocket, authenticator),
+            ip_address=authenticator.address_of(websocket),
             user_agent=websocket.headers.get("user-agent"),
         )
         websocket.scope.setdefault("state", {})["caller"] = context.caller  # for the log line
@@ -170,9 +181,6 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
             websocket.scope.setdefault("state", {})["token_expiry"] = asyncio.create_task(
                 _close_at_expiry(websocket, delay)
             )
-
-    def decode_json(self, data: str | bytes) -> object:
-        return orjson.loads(data)  # its JSONDecodeError is json's: a 400 like strawberry's
 
     def encode_json(self, data: object) -> str:
         return orjson.dumps(data).decode()

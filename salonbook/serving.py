@@ -35,7 +35,13 @@ def graceful_server(config: uvicorn.Config) -> GracefulServer:
 
 
 def serve(
-    app: Starlette, *, host: str, port: int, grace_seconds: float, log_level: str = "INFO"
+    app: Starlette,
+    *,
+    host: str,
+    port: int,
+    grace_seconds: float,
+    log_level: str = "INFO",
+    max_message_bytes: int = 1024 * 1024,
 ) -> None:
     config = uvicorn.Config(
         app,
@@ -48,5 +54,9 @@ def serve(
         # uvicorn's default when `websockets` is installed, named so it stays: of the three,
         # the one that costs least per live message (bench/realtime.py --ws)
         ws="websockets-sansio",
+        # uvicorn would believe X-Forwarded-For from loopback and rewrite the client before
+        # the app sees it; SALONBOOK_TRUSTED_PROXIES alone decides (auth/client_address.py)
+        proxy_headers=False,
+        ws_max_size=max_message_bytes,  # the socket is closed with 1009 past it (intake/)
     )
     graceful_server(config).run()

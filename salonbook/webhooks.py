@@ -92,10 +92,7 @@ class PaymentWebhook:
             return JSONResponse({"error": "malformed payment event"}, status_code=400)
         caller = Caller(
             actor=None,
-            ip_address=self._authenticator.client_address(
-                peer=request.client.host if request.client else None,
-                forwarded_for=",".join(request.headers.getlist("x-forwarded-for")) or None,
-            ),
+            ip_address=self._authenticator.address_of(request),
             user_agent=request.headers.get("user-agent"),
         )
         try:

@@ -51,7 +51,52 @@ def test_production_starts_with_real_secrets(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("SALONBOOK_ENV", "production")
     monkeypatch.setenv("SALONBOOK_JWT_SECRET", REAL)
     monkeypatch.setenv("SALONBOOK_PAYMENT_WEBHOOK_SECRET", REAL)
+    monkeypatch.setenv("SALONBOOK_METRICS_TOKEN", REAL)
     assert Settings().effective_jwt_secret == REAL
+
+
+@pytest.mark.parametrize(
+    ("token", "address", "refused"),
+    [
+        (None, None, True),
+        ("changeme", None, True),
+        ("short-token", None, True),
+        (REAL, None, False),
+        (None, "10.0.0.5:9100", False),
+    ],
+    ids=["neither", "placeholder token", "short token", "a token", "an address"],
+)
+def test_production_keeps_metrics_from_the_public(
+    monkeypatch: pytest.MonkeyPatch, token: str | None, address: str | None, refused: bool
+) -> None:
+    monkeypatch.setenv("SALONBOOK_ENV", "production")
+    monkeypatch.setenv("SALONBOOK_JWT_SECRET", REAL)
+    monkeypatch.setenv("SALONBOOK_PAYMENT_WEBHOOK_SECRET", REAL)
+    for name, value in (("SALONBOOK_METRICS_TOKEN", token), ("SALONBOOK_METRICS_ADDRESS", address)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    if refused:
+        with pytest.raises(ValidationError, match="SALONBOOK_METRICS_TOKEN of 16"):
+            Settings()
+    else:
+        assert Settings().metrics_address == address
+
+
+@pytest.mark.parametrize("address", ["9100", "host:", ":9100", "host:port", "host:70000"])
+def test_a_metrics_address_is_host_and_port(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
+    monkeypatch.setenv("SALONBOOK_METRICS_ADDRESS", address)
+    with pytest.raises(ValidationError, match="expected host:port"):
+        Settings()
+
+
+def test_the_body_bound_defaults_to_one_mebibyte(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SALONBOOK_MAX_BODY_BYTES", raising=False)
+    assert Settings().max_body_bytes == 1024 * 1024
+    monkeypatch.setenv("SALONBOOK_MAX_BODY_BYTES", "100")
+    with pytest.raises(ValidationError, match="SALONBOOK_MAX_BODY_BYTES"):
+        Settings()
 
 
 def test_trusted_proxies_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 from functools import lru_cache
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -61,3 +62,66 @@ def client_ip(
         if not _is_trusted(hop, networks):
             break
     return str(client)
+
+
+_log = logging.getLogger("salonbook.client_address")
+_warned = False
+
+
+def connection_peer(client: tuple[str, int] | None, *, forwarded_for: str | None) -> str | None:
+    """The peer of the connection as the ASGI server reports it, or None when the server has
+    already replaced it with a hop of X-Forwarded-For.
+
+    Plain `uvicorn --factory` (without `--no-proxy-headers`) wraps the app in its
+    ProxyHeadersMiddleware, which believes X-Forwarded-For from loopback (or whatever
+    FORWARDED_ALLOW_IPS names) and overwrites the scope's client before the app runs, so
+    SALONBOOK_TRUSTED_PROXIES would be judging an address the client chose. The original peer
+    cannot be read back from the scope, so a rewritten one is detected from what the rewrite
+    leaves behind and disbelieved: uvicorn gives a hop without a port the port 0, which no TCP
+    peer has, and a hop `host:port` exactly that pair, which a real peer could only match by
+    naming its own ephemeral port. Both are recognisable without uvicorn's internals (the
+    header is still there), and the audit then records no address rather than a forged one.
+    `salonbook serve` runs uvicorn with proxy headers off, so this never fires there.
+    """
+    if client is None:
+        return None
+    host, port = client[0], client[1]
+    if forwarded_for and _taken_from_forwarded_for(host, port, forwarded_for):
+        _warn_once()
+        return None
+    return host
+
+
+def _taken_from_forwarded_for(host: str, port: int, forwarded_for: str) -> bool:
+    if port == 0:
+        return True
+    return any(_names(hop.strip(), host, port) for hop in forwarded_for.split(","))
+
+
+def _names(hop: str, host: str, port: int) -> bool:
+    """Whether the hop is `host:port` (or `[host]:port`), its port read with int() as the
+    server reads it: `+5555`, `05555` and `5_555` are all 5555."""
+    if hop.startswith("["):
+        hop_host, _, rest = hop[1:].partition("]")
+        port_text = rest.removeprefix(":")
+    elif hop.count(":") == 1:
+        hop_host, _, port_text = hop.partition(":")
+    else:
+        return False
+    if hop_host != host:
+        return False
+    try:
+        return int(port_text) == port
+    except ValueError:
+        return False
+
+
+def _warn_once() -> None:
+    global _warned
+    if not _warned:
+        _warned = True
+        _log.warning(
+            "the server in front rewrote the client address from X-Forwarded-For, so client "
+            "addresses are not recorded; run uvicorn with --no-proxy-headers (salonbook serve "
+            "does) and name your proxies in SALONBOOK_TRUSTED_PROXIES"
+        )

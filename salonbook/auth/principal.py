@@ -6,8 +6,9 @@ from collections import OrderedDict
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import HTTPConnection
 
-from salonbook.auth.client_address import client_ip
+from salonbook.auth.client_address import client_ip, connection_peer
 from salonbook.auth.tokens import Claims, InvalidToken, TokenVerifier
 from salonbook.db import people
 from salonbook.db.engine import unit_of_work
@@ -61,14 +62,21 @@ class Authenticator:
         self,
         *,
         authorization: str | None,
-        peer: str | None,
-        forwarded_for: str | None,
+        ip_address: str | None,
         user_agent: str | None,
     ) -> Caller:
         """Raises InvalidToken for a bad, expired or malformed token."""
         actor = await self.actor(self.claims(authorization))
-        ip = self.client_address(peer=peer, forwarded_for=forwarded_for)
-        return Caller(actor=actor, ip_address=ip, user_agent=user_agent)
+        return Caller(actor=actor, ip_address=ip_address, user_agent=user_agent)
+
+    def address_of(self, connection: HTTPConnection) -> str | None:
+        """The client address of a request or websocket, as SALONBOOK_TRUSTED_PROXIES decides."""
+        forwarded_for = ",".join(connection.headers.getlist("x-forwarded-for")) or None
+        client = connection.client
+        peer = connection_peer(
+            (client.host, client.port) if client else None, forwarded_for=forwarded_for
+        )
+        return self.client_address(peer=peer, forwarded_for=forwarded_for)
 
     def client_address(self, *, peer: str | None, forwarded_for: str | None) -> str | None:
         return client_ip(

@@ -29,7 +29,12 @@ GRAPHQL = "/graphql"
 WEBHOOK = "/webhooks/payments"
 REQUEST_ID_HEADER = b"x-request-id"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
-_CLOSE_OUTCOMES = {4403: "UNAUTHENTICATED", 1011: "INTERNAL_ERROR"}
+_CLOSE_OUTCOMES = {
+    4403: "UNAUTHENTICATED",
+    1011: "INTERNAL_ERROR",
+    1008: "BAD_REQUEST",  # intake/credentials.py
+    1009: "PAYLOAD_TOO_LARGE",  # intake/body_limit.py
+}
 
 
 def request_id(scope: Scope) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from salonbook.auth.client_address import client_ip
+from salonbook.auth.client_address import client_ip, connection_peer
 
 PROXIES = ("10.0.0.0/8", "192.0.2.7", "2001:db8:ffff::/48")
 
@@ -51,3 +51,29 @@ def test_client_ip(
 def test_trusted_proxy_entry_that_is_not_an_ip_or_network_is_refused(entry: str) -> None:
     with pytest.raises(ValueError, match="trusted proxy entry is not an IP or CIDR network"):
         client_ip(peer="10.0.0.1", forwarded_for=None, trusted_proxies=(entry,))
+
+
+PEERS: dict[str, tuple[tuple[str, int] | None, str | None, str | None]] = {
+    # the scope's client, X-Forwarded-For -> the peer believed
+    "a real peer without xff": (("203.0.113.9", 51234), None, "203.0.113.9"),
+    "a real peer with xff": (("127.0.0.1", 51234), "198.51.100.23", "127.0.0.1"),
+    "a real peer named in xff without its port": (("10.0.0.1", 51234), "10.0.0.1", "10.0.0.1"),
+    "rewritten from a hop without a port": (("198.51.100.23", 0), "198.51.100.23", None),
+    "rewritten from a hop with a port": (("198.51.100.23", 5555), "198.51.100.23:5555", None),
+    "rewritten from a signed port": (("198.51.100.23", 5555), "198.51.100.23:+5555", None),
+    "rewritten from a zero-padded port": (("198.51.100.23", 5555), " 198.51.100.23:05555", None),
+    "rewritten from an underscored port": (("198.51.100.23", 5555), "198.51.100.23:5_555", None),
+    "a real peer, another port named": (("192.0.2.1", 5555), "192.0.2.1:5556", "192.0.2.1"),
+    "a real peer, another host named": (("192.0.2.1", 5555), "192.0.2.2:5555", "192.0.2.1"),
+    "rewritten from a bracketed ipv6 hop": (("2001:db8::1", 443), "[2001:db8::1]:443", None),
+    "rewritten from a middle hop": (("10.0.0.1", 0), "10.0.0.1, 127.0.0.1", None),
+    "rewritten from a hop that is not an ip": (("not-an-ip", 0), "not-an-ip", None),
+    "no client": (None, "198.51.100.23", None),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("client", "forwarded_for", "peer"), PEERS.values(), ids=PEERS)
+def test_a_client_the_server_took_from_forwarded_for_is_not_the_peer(
+    client: tuple[str, int] | None, forwarded_for: str | None, peer: str | None
+) -> None:
+    assert connection_peer(client, forwarded_for=forwarded_for) == peer

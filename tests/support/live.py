@@ -22,7 +22,14 @@ PROTOCOL = "graphql-transport-ws"
 @contextlib.asynccontextmanager
 async def serve(app: Starlette) -> AsyncIterator[str]:
     """Serve an app whose lifespan is already running; yields its base URL (host:port)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        lifespan="off",
+        log_level="warning",
+        proxy_headers=False,  # as `salonbook serve` runs it
+    )
     server = graceful_server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

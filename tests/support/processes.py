@@ -10,7 +10,7 @@ import dataclasses
 import os
 import re
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -105,14 +105,22 @@ os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
 """
 
 
-async def _spawn(name: str, *, environment: Mapping[str, str], logs: Path) -> ServerProcess:
+UVICORN = (
+    "-m", "uvicorn", "salonbook.app:create_app", "--factory",
+    "--host", "127.0.0.1", "--port", "0",  # the kernel picks a free port: no race
+    "--no-access-log", "--timeout-graceful-shutdown", "5",
+)  # fmt: skip
+SERVE = ("-m", "salonbook.cli", "serve", "--port", "0")
+"""`salonbook serve`, as a deployment runs it (127.0.0.1, a port the kernel picks)."""
+
+
+async def _spawn(
+    name: str, *, environment: Mapping[str, str], logs: Path, command: Sequence[str] = UVICORN
+) -> ServerProcess:
     log = logs / f"{name}.log"
     with log.open("wb") as output:  # the child keeps its own descriptor
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", DIE_WITH_PARENT, str(os.getpid()),
-            "-m", "uvicorn", "salonbook.app:create_app", "--factory",
-            "--host", "127.0.0.1", "--port", "0",  # the kernel picks a free port: no race
-            "--no-access-log", "--timeout-graceful-shutdown", "5",
+            sys.executable, "-c", DIE_WITH_PARENT, str(os.getpid()), *command,
             cwd=ROOT, env=dict(environment), stdin=asyncio.subprocess.DEVNULL,
             stdout=output, stderr=asyncio.subprocess.STDOUT,
         )  # fmt: skip
@@ -143,14 +151,20 @@ async def _listening(server: ServerProcess, *, within: float) -> ServerProcess:
 
 @contextlib.asynccontextmanager
 async def servers(
-    names: Iterable[str], *, environment: Mapping[str, str], logs: Path, within: float = 60.0
+    names: Iterable[str],
+    *,
+    environment: Mapping[str, str],
+    logs: Path,
+    within: float = 60.0,
+    command: Sequence[str] = UVICORN,
 ) -> AsyncIterator[list[ServerProcess]]:
-    """Server processes started side by side, all stopped on the way out whatever happens;
-    one that died while in use fails the test that used it, with the end of its log."""
+    """Server processes started side by side (`command`: the arguments after `python`), all
+    stopped on the way out whatever happens; one that died while in use fails the test that
+    used it, with the end of its log."""
     spawned: list[ServerProcess] = []
     try:
         for name in names:
-            spawned.append(await _spawn(name, environment=environment, logs=logs))
+            spawned.append(await _spawn(name, environment=environment, logs=logs, command=command))
         outcomes = await asyncio.gather(
             *(_listening(server, within=within) for server in spawned), return_exceptions=True
         )

@@ -1,0 +1,67 @@
+"""SALONBOOK_METRICS_ADDRESS: /metrics on a listener of its own (say a private interface the
+scraper reaches and clients do not), opened and closed by the app's lifespan, so it runs under
+`salonbook serve` and plain uvicorn alike. It is uvicorn too, in the same event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import AsyncIterator, Iterator
+
+import uvicorn
+from starlette.types import ASGIApp
+
+log = logging.getLogger("salonbook.metrics")
+STARTED_WITHIN_SECONDS = 5.0
+
+
+class _Listener(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield  # the main server owns the process's signals; this one stops with the lifespan
+
+
+def split_address(address: str) -> tuple[str, int]:
+    """`host:port` or `[ipv6]:port` as (host, port); ValueError otherwise."""
+    host, colon, port = address.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host or not port.isascii() or not port.isdigit() or int(port) > 65535:
+        raise ValueError(f"expected host:port, got {address!r}")
+    return host, int(port)
+
+
+@contextlib.asynccontextmanager
+async def metrics_listener(app: ASGIApp, *, address: str) -> AsyncIterator[tuple[str, int]]:
+    """Serves `app` on `address` until the block ends; yields the bound (host, port)."""
+    host, port = split_address(address)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        listening = socket.create_server((host, port), family=family)
+    except OSError as error:
+        raise RuntimeError(f"SALONBOOK_METRICS_ADDRESS={address}: {error.strerror}") from None
+    config = uvicorn.Config(
+        app,
+        lifespan="off",
+        ws="none",
+        proxy_headers=False,
+        log_config=None,  # the main server's logging stays as it is
+        log_level=None,
+    )
+    server = _Listener(config)
+    serving = asyncio.create_task(server.serve(sockets=[listening]))
+    try:
+        async with asyncio.timeout(STARTED_WITHIN_SECONDS):
+            while not server.started:
+                if serving.done():
+                    serving.result()
+                    raise RuntimeError("the metrics listener stopped at start")
+                await asyncio.sleep(0.01)
+        bound: tuple[str, int] = listening.getsockname()[:2]
+        log.info("metrics served on %s:%d/metrics", *bound)
+        yield bound
+    finally:
+        server.should_exit = True
+        await asyncio.gather(serving, return_exceptions=True)
+        listening.close()
