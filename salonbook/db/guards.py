@@ -115,7 +115,7 @@ BEGIN
         RAISE EXCEPTION 'no transition % % -> % for a %', p_action, p_from, p_to, p_actor_role
             USING ERRCODE = 'check_violation';
     END IF;
-    IF v_reason_required AND coalesce(btrim(p_reason), '') = '' THEN
+    IF v_reason_required AND (p_reason IS NULL OR p_reason !~ '\\S') THEN
         RAISE EXCEPTION '% by a % needs a reason', p_action, p_actor_role
             USING ERRCODE = 'check_violation';
     END IF;
