@@ -39,7 +39,7 @@ def _with_database(url: str, database: str) -> str:
     return f"{base}/{database}" + (f"?{tail}" if tail else "")
 
 
-def _as_role(url: str, role: str) -> str:
+def as_role(url: str, role: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.rpartition('@')[2]}"))
 
@@ -61,7 +61,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-async def test_database(server_url: str) -> AsyncIterator[str]:
+async def session_database(server_url: str) -> AsyncIterator[str]:
     """A database of this session's own, owned by the owner role, migrated to head by it,
     dropped at the end (the roles, the server's, stay: other sessions may be using them)."""
     name = f"salonbook_test_{uuid.uuid4().hex[:12]}"
@@ -81,19 +81,19 @@ async def test_database(server_url: str) -> AsyncIterator[str]:
 
 
 def owner_url_of(server_url: str, database: str) -> str:
-    return async_url(_with_database(_as_role(server_url, OWNER_ROLE), database))
+    return async_url(_with_database(as_role(server_url, OWNER_ROLE), database))
 
 
 @pytest.fixture(scope="session")
-def database_url(server_url: str, test_database: str) -> str:
+def database_url(server_url: str, session_database: str) -> str:
     """The session database as the app role: what the app serves with (DATABASE_URL)."""
-    return async_url(_with_database(_as_role(server_url, APP_ROLE), test_database))
+    return async_url(_with_database(as_role(server_url, APP_ROLE), session_database))
 
 
 @pytest.fixture(scope="session")
-def owner_url(server_url: str, test_database: str) -> str:
+def owner_url(server_url: str, session_database: str) -> str:
     """The session database as the owner role, which migrates and owns every table."""
-    return owner_url_of(server_url, test_database)
+    return owner_url_of(server_url, session_database)
 
 
 @pytest.fixture(scope="session")

@@ -37,9 +37,11 @@ SELECT current_user AS role, r.rolsuper AS superuser, r.rolcreaterole AS creater
     has_schema_privilege('public', 'CREATE') AS creates_in_schema,
     pg_has_role((SELECT datdba FROM pg_database WHERE datname = current_database()), 'MEMBER')
         AS owns_database,
-    to_regclass('alembic_version') IS NULL
-        OR pg_has_role((SELECT relowner FROM pg_class WHERE oid = to_regclass('alembic_version')),
-                       'USAGE') AS can_migrate
+    CASE WHEN to_regclass('alembic_version') IS NULL
+        THEN has_schema_privilege('public', 'CREATE')
+        ELSE pg_has_role(
+            (SELECT relowner FROM pg_class WHERE oid = to_regclass('alembic_version')), 'USAGE')
+    END AS can_migrate
 FROM pg_roles r WHERE r.rolname = current_user
 """
 _POWERS = {
