@@ -129,7 +129,7 @@ async def test_production_refuses_to_serve_as_a_superuser_or_the_owner(
     server_url: str, session_database: str, clock: SettableClock, role: str, powers: list[str]
 ) -> None:
     url = _urls(server_url, session_database)[role]
-    application = create_app(Settings(DATABASE_URL=url, **PRODUCTION), clock=clock)  # type: ignore[arg-type]
+    application = create_app(Settings(DATABASE_URL=url, **PRODUCTION), clock=clock)  # type: ignore[call-arg, arg-type]
     with pytest.raises(ServingRoleRefused) as refused:
         async with application.router.lifespan_context(application):
             pass
@@ -162,7 +162,7 @@ async def test_the_app_role_serves_anywhere_and_the_owner_in_development(
     role: str,
 ) -> None:
     url = _urls(server_url, session_database)[role]
-    settings = Settings(DATABASE_URL=url, **environment)  # type: ignore[arg-type]
+    settings = Settings(DATABASE_URL=url, **environment)  # type: ignore[call-arg, arg-type]
     application = create_app(settings, clock=clock)
     async with application.router.lifespan_context(application):
         engine = application.state.runtime.deps.engine
