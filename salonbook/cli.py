@@ -18,13 +18,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from salonbook.serving import serve
 
     if settings.env is Environment.PRODUCTION and settings.database_url is not None:
-        from salonbook.db.serving_role import ServingRoleRefused, refuse_powerful, role_facts
+        from salonbook.db import serving_role
         from salonbook.db.urls import async_url
 
         # the app's start refuses the same; here it is said in one line, not a traceback
         try:
-            refuse_powerful(asyncio.run(role_facts(async_url(settings.database_url))))
-        except ServingRoleRefused as refused:
+            facts = asyncio.run(serving_role.role_facts(async_url(settings.database_url)))
+            serving_role.refuse_powerful(facts)
+            serving_role.require_head(facts)
+        except serving_role.ServingRoleRefused as refused:
             print(f"salonbook serve: {refused}", file=sys.stderr)
             return 2
     app = create_app(settings, demo=args.demo)

@@ -181,3 +181,13 @@ async def test_a_schema_behind_the_code_is_refused_before_serving(
             f"the database is at migration (none), this code needs {migrate.head_revision()}:"
             " run `salonbook migrate` (as the owner) first"
         )
+
+
+async def test_serve_in_production_says_to_migrate_first(fresh_database: dict[str, str]) -> None:
+    url = plain_url(fresh_database["app"])
+    code, printed = await _salonbook("serve", "--port", "0", DATABASE_URL=url, **PRODUCTION)
+    assert (code, printed) == (
+        2,
+        f"salonbook serve: the database is at migration (none), this code needs"
+        f" {migrate.head_revision()}: run `salonbook migrate` (as the owner) first\n",
+    )
