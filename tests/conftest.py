@@ -107,10 +107,10 @@ def _reset_clock(clock: SettableClock) -> None:
 
 
 @pytest.fixture(scope="session")
-async def engine(owner_url: str) -> AsyncIterator[AsyncEngine]:
-    """The tests' own engine, for arranging and inspecting data: the owner's (the app's is
-    `deps.engine`, as the app role)."""
-    engine = create_engine(owner_url, pool_size=5)
+async def engine(server_url: str, session_database: str) -> AsyncIterator[AsyncEngine]:
+    """The tests' own engine, for arranging and inspecting data (and stopping the app's
+    connections): the server's superuser's. The app's is `deps.engine`, as the app role."""
+    engine = create_engine(async_url(_with_database(server_url, session_database)), pool_size=5)
     yield engine
     await engine.dispose()
 
