@@ -96,6 +96,26 @@ async def test_migrate_runs_as_the_owner_and_grants_the_app_role_what_serving_ne
     assert ([row["tableowner"] for row in owners], readable, status) == ([OWNER_ROLE], True, False)
 
 
+async def test_migrating_again_takes_back_what_else_the_app_role_was_given(
+    fresh_database: dict[str, str],
+) -> None:
+    owner = fresh_database["owner"]
+    await migrate.upgrade(owner, app_role=APP_ROLE)
+    connection = await asyncpg.connect(plain_url(owner))
+    try:
+        await connection.execute(f"GRANT UPDATE, DELETE ON booking_status_history TO {APP_ROLE}")
+        await connection.execute(f"GRANT UPDATE ON bookings TO {APP_ROLE}")
+        await migrate.upgrade(owner, app_role=APP_ROLE)
+        given = await connection.fetchval(
+            "SELECT has_table_privilege($1, 'booking_status_history', 'UPDATE, DELETE')"
+            " OR has_column_privilege($1, 'bookings', 'status', 'UPDATE')",
+            APP_ROLE,
+        )
+    finally:
+        await connection.close()
+    assert given is False
+
+
 async def test_a_downgrade_undoes_the_roles_migration_and_an_upgrade_redoes_it(
     fresh_database: dict[str, str],
 ) -> None:
