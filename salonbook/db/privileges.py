@@ -2,10 +2,12 @@
 role, which serves with only what serving needs.
 
 The app role may read the tables, add rows, and update the few columns serving updates itself.
-It may not update a booking's status, nor write an audit row: a status change goes through
+It may not change a booking's row, nor write an audit row: a status change goes through
 change_booking_status(), which runs as the owner (see guards.DEFINER) and only as the transition
-table permits. The audit history, the reschedules and the notes take no UPDATE, DELETE or
-TRUNCATE from it; the one change to them, erasing a person, goes through erase_person_data().
+table permits; a move or a soft deletion goes through reschedule_booking() or
+soft_delete_booking(), which write the move's record and the event with it. The audit history,
+the reschedules and the notes take no UPDATE, DELETE or TRUNCATE from it; the one change to
+them, erasing a person, goes through erase_person_data().
 Owning nothing, it can neither disable a trigger nor replace a function, and not being a
 superuser, it cannot set `session_replication_role` to skip the triggers."""
 
@@ -15,7 +17,7 @@ import contextlib
 
 import asyncpg  # type: ignore[import-untyped]
 
-from salonbook.db import guards, redaction
+from salonbook.db import booking_functions, guards, redaction
 
 OWNER_ROLE = "salonbook_owner"
 APP_ROLE = "salonbook_app"
@@ -26,6 +28,8 @@ SERVING_FUNCTIONS = (
     guards.CHANGE_STATUS_SIGNATURE,
     guards.CHANGE_AT_VERSION_SIGNATURE,
     redaction.ERASE_SIGNATURE,
+    booking_functions.RESCHEDULE_SIGNATURE,
+    booking_functions.SOFT_DELETE_SIGNATURE,
 )
 OTHER_FUNCTIONS = (
     "bookings_guard()",
@@ -54,16 +58,16 @@ _GRANTS = {
         " booking_reschedules, payment_events, idempotency_keys, alembic_version"
     ),
     "INSERT": (
-        "people, services, bookings, stylist_notes, booking_events, booking_reschedules,"
-        " payment_events, idempotency_keys"
+        "people, services, bookings, stylist_notes, booking_events, payment_events,"
+        " idempotency_keys"
     ),
     # upsertPerson; the erasure columns are erase_person_data()'s alone
     "UPDATE (role, display_name, email, phone, updated_at)": "people",
     "UPDATE (name, duration_minutes, price_cents, currency, active, updated_at)": "services",
-    # rescheduling and soft deletion; never the status, its reasons or the refund
-    "UPDATE (start_time, end_time, version, updated_at, deleted_at, deleted_by, delete_reason)": (
-        "bookings"
-    ),
+    # only so that a booking's row can be locked (SELECT ... FOR UPDATE needs an UPDATE
+    # privilege): an update of updated_at alone is refused, as every change must add one to
+    # the version; the booking's status, times and deletion change only through the functions
+    "UPDATE (updated_at)": "bookings",
     "UPDATE (operation, request_hash, result, created_at)": "idempotency_keys",  # expired keys
     "DELETE": "booking_events",  # the outbox is purged after its retention
 }

@@ -37,17 +37,18 @@ async def test_the_app_serves_as_the_app_role_which_owns_nothing(app: Starlette,
     assert not await db.fetchval("SELECT pg_has_role($1, 'MEMBER')", OWNER_ROLE)
 
 
-APPENDED = ("booking_events", "booking_reschedules", "bookings", "idempotency_keys",
-            "payment_events", "people", "services", "stylist_notes")  # fmt: skip
+APPENDED = ("booking_events", "bookings", "idempotency_keys", "payment_events", "people",
+            "services", "stylist_notes")  # fmt: skip
 TABLE_PRIVILEGES = {
     ("alembic_version", "SELECT"),
-    ("booking_status_history", "SELECT"),  # its rows are change_booking_status()'s to write
+    # their rows are change_booking_status()'s and reschedule_booking()'s to write
+    ("booking_status_history", "SELECT"),
+    ("booking_reschedules", "SELECT"),
     *((table, privilege) for table in APPENDED for privilege in ("SELECT", "INSERT")),
     ("booking_events", "DELETE"),  # the outbox's purge
 }
 COLUMN_UPDATES = {
-    "bookings": {"start_time", "end_time", "version", "updated_at", "deleted_at", "deleted_by",
-                 "delete_reason"},
+    "bookings": {"updated_at"},  # for SELECT ... FOR UPDATE; alone, it changes nothing
     "people": {"role", "display_name", "email", "phone", "updated_at"},
     "services": {"name", "duration_minutes", "price_cents", "currency", "active", "updated_at"},
     "idempotency_keys": {"operation", "request_hash", "result", "created_at"},
@@ -80,6 +81,8 @@ async def test_the_app_role_holds_exactly_what_serving_needs(db: Any) -> None:
         ("change_booking_status", True, path),
         ("change_booking_status_at_version", True, path),
         ("erase_person_data", True, path),
+        ("reschedule_booking", True, path),
+        ("soft_delete_booking", True, path),
     ]
 
 
@@ -98,6 +101,16 @@ BYPASSES = {
     "skip triggers as a replica": ["SET session_replication_role = replica"],
     "skip triggers for the transaction": ["SET LOCAL session_replication_role = replica"],
     "update the status": ["UPDATE bookings SET status = 'IN_PROGRESS' WHERE id = $1"],
+    "move without a record": ["UPDATE bookings SET start_time = start_time + interval '1 hour',"
+                              " end_time = end_time + interval '1 hour', version = version + 1"
+                              " WHERE id = $1"],
+    "delete without an event": ["UPDATE bookings SET deleted_at = now(), version = version + 1"
+                                " WHERE id = $1"],
+    "record a move that never was": ["INSERT INTO booking_reschedules (booking_id, old_start,"
+                                     " old_end, new_start, new_end, actor_id, actor_role,"
+                                     " created_at) SELECT id, start_time, end_time, start_time,"
+                                     " end_time, stylist_id, 'admin', now() FROM bookings"
+                                     " WHERE id = $1"],
     "forge the guard's setting": [
         FORGED_CHANGE,
         "UPDATE bookings SET status = 'CANCELLED', version = version + 1 WHERE id = $1",

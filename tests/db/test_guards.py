@@ -100,12 +100,13 @@ async def test_the_change_path_adds_exactly_one_version_and_one_audit_row(
 
 
 @pytest.mark.parametrize("delta", [5, 2, -1])
-async def test_a_direct_version_jump_is_refused(db: Any, factory: Factory, delta: int) -> None:
+async def test_a_direct_version_jump_is_refused(
+    db: Any, owner_db: Any, factory: Factory, delta: int
+) -> None:
+    """As the owner: the app role may not update the version at all."""
     booking = await factory.booking(await factory.party(), status=S.CONFIRMED)
-    await refused(
-        CHECK_VIOLATION,
-        db.execute("UPDATE bookings SET version = version + $2 WHERE id = $1", booking.id, delta),
-    )
+    statement = "UPDATE bookings SET version = version + $2 WHERE id = $1"
+    await refused(CHECK_VIOLATION, owner_db.execute(statement, booking.id, delta))
     assert await state(db, booking.id) == ("CONFIRMED", 2, 1, 2)
 
 
@@ -117,16 +118,23 @@ async def test_a_direct_version_jump_is_refused(db: Any, factory: Factory, delta
         "updated_at = now()",
     ],
 )
+@pytest.mark.parametrize("role", ["app", "owner"])
 async def test_a_change_that_leaves_the_version_alone_is_refused(
-    db: Any, factory: Factory, change: str
+    db: Any, owner_db: Any, factory: Factory, change: str, role: str
 ) -> None:
     """A reader that decided on version n must find any later change at a newer version
-    (transitionBooking changes a booking only while it is at the version it read)."""
+    (transitionBooking changes a booking only while it is at the version it read). The app
+    role may update updated_at alone (to lock a row), and may not update the other columns."""
+    connection = {"app": db, "owner": owner_db}[role]
     booking = await factory.booking(await factory.party(), status=S.CONFIRMED)
     before = await db.fetchrow("SELECT * FROM bookings WHERE id = $1", booking.id)
-    await refused(
-        CHECK_VIOLATION, db.execute(f"UPDATE bookings SET {change} WHERE id = $1", booking.id)
+    sqlstate = (
+        CHECK_VIOLATION
+        if role == "owner" or change == "updated_at = now()"
+        else (INSUFFICIENT_PRIVILEGE)
     )
+    statement = f"UPDATE bookings SET {change} WHERE id = $1"
+    await refused(sqlstate, connection.execute(statement, booking.id))
     assert await db.fetchrow("SELECT * FROM bookings WHERE id = $1", booking.id) == before
 
 
@@ -229,8 +237,10 @@ async def test_a_deleted_booking_frees_its_slot(db: Any, factory: Factory) -> No
     booking = await factory.booking(party, status=S.CONFIRMED)
     await refused(EXCLUSION_VIOLATION, insert(db, party, booking, booking.facts.start))
     await db.execute(
-        "UPDATE bookings SET deleted_at = updated_at, version = version + 1 WHERE id = $1",
+        "SELECT soft_delete_booking($1, $2, NULL, $3)",
         booking.id,
+        party.admin.id,
+        booking.updated_at,
     )
     await insert(db, party, booking, booking.facts.start)
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from salonbook.db import guards, privileges, redaction
+from salonbook.db import booking_functions, guards, privileges, redaction
 
 MIGRATION_LOCK = 7_301_001  # pg_advisory_lock key: several servers may start at once
 
@@ -46,7 +46,11 @@ def _run(connection: Connection) -> None:
             # what the code derives (never typed into a migration) matches the code, and the
             # app role has exactly the privileges this code's serving needs; a downgrade
             # leaves the older schema as its migrations made it
-            for statement in [*guards.repeatable_sql(), *redaction.repeatable_sql()]:
+            for statement in [
+                *guards.repeatable_sql(),
+                *redaction.repeatable_sql(),
+                *booking_functions.repeatable_sql(),
+            ]:
                 connection.exec_driver_sql(statement)
             app_role = context.config.attributes.get("app_role")
             if app_role is not None and _serves_apart(connection, app_role):

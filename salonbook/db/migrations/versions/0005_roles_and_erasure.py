@@ -1,5 +1,6 @@
-"""Owner and app roles: the status-change functions run as their owner; erasing a person goes
-through erase_person_data(), the one change the audit tables allow, recorded in person_erasures.
+"""Owner and app roles: the status-change functions run as their owner, and so do the new ones
+that move and soft-delete a booking; erasing a person goes through erase_person_data(), the one
+change the audit tables allow, recorded in person_erasures.
 
 The app role's privileges are granted after every migration run that ends at head (see
 migrations/env.py and db/privileges.py): they name a role that only the running setup knows.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from salonbook.db import guards, redaction
+from salonbook.db import booking_functions, guards, redaction
 
 revision = "0005"
 down_revision = "0004"
@@ -37,6 +38,8 @@ STATEMENTS = [
     guards.change_status_function_sql(),
     guards.CHANGE_AT_VERSION_FUNCTION_SQL,
     redaction.ERASE_FUNCTION_SQL,
+    booking_functions.RESCHEDULE_FUNCTION_SQL,
+    booking_functions.SOFT_DELETE_FUNCTION_SQL,
 ]
 
 
@@ -46,6 +49,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute(f"DROP FUNCTION {booking_functions.SOFT_DELETE_SIGNATURE}")
+    op.execute(f"DROP FUNCTION {booking_functions.RESCHEDULE_SIGNATURE}")
     op.execute(f"DROP FUNCTION {redaction.ERASE_SIGNATURE}")
     op.execute("DROP TABLE person_erasures")
     for table in redaction.AUDITED_TABLES:
