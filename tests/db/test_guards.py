@@ -28,22 +28,25 @@ from tests.db.sql import (
 from tests.support.factory import Factory
 
 
+@pytest.mark.parametrize("role", ["app", "owner"])
 async def test_a_direct_status_update_is_refused_and_changes_nothing(
-    db: Any, factory: Factory
+    db: Any, owner_db: Any, factory: Factory, role: str
 ) -> None:
+    """The app role holds no UPDATE of the status; the owner, which does, meets the trigger."""
+    connection = {"app": db, "owner": owner_db}[role]
     booking = await factory.booking(await factory.party(), status=S.PENDING)
     before = await state(db, booking.id)
-    await refused(
-        INSUFFICIENT_PRIVILEGE,
-        db.execute("UPDATE bookings SET status = 'CONFIRMED' WHERE id = $1", booking.id),
-    )
+    statement = "UPDATE bookings SET status = 'CONFIRMED', version = 2 WHERE id = $1"
+    await refused(INSUFFICIENT_PRIVILEGE, connection.execute(statement, booking.id))
     assert await state(db, booking.id) == before == ("PENDING", 1, 0, 1)
 
 
+@pytest.mark.parametrize("role", ["app", "owner"])
 @pytest.mark.parametrize("forged", ["made_up", "another_bookings_row", "another_transition"])
 async def test_a_forged_status_change_setting_does_not_open_the_guard(
-    db: Any, factory: Factory, forged: str
+    db: Any, owner_db: Any, factory: Factory, forged: str, role: str
 ) -> None:
+    connection = {"app": db, "owner": owner_db}[role]
     party = await factory.party()
     booking = await factory.booking(party, status=S.CONFIRMED)
     other = await factory.booking(await factory.party(), status=S.IN_PROGRESS)
@@ -57,11 +60,13 @@ async def test_a_forged_status_change_setting_does_not_open_the_guard(
     }[forged]
     assert history_id is not None
     before = await state(db, booking.id)
-    async with db.transaction():
-        await db.execute("SELECT set_config('salonbook.status_change', $1, true)", str(history_id))
+    async with connection.transaction():
+        await connection.execute(
+            "SELECT set_config('salonbook.status_change', $1, true)", str(history_id)
+        )
         await refused(
             INSUFFICIENT_PRIVILEGE,
-            db.execute(
+            connection.execute(
                 "UPDATE bookings SET status = 'IN_PROGRESS', version = version + 1 WHERE id = $1",
                 booking.id,
             ),
