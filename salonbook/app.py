@@ -14,9 +14,9 @@ from starlette.routing import Route, WebSocketRoute
 
 from salonbook.auth.principal import Authenticator
 from salonbook.auth.tokens import TokenVerifier
-from salonbook.config import Settings
-from salonbook.db import migrate
+from salonbook.config import Environment, Settings
 from salonbook.db.engine import create_engine
+from salonbook.db.serving_role import prepare_database
 from salonbook.db.urls import async_url
 from salonbook.demo import demo_banner, load_demo
 from salonbook.domain.clock import Clock, SystemClock
@@ -56,16 +56,20 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
-            url = settings.database_url
+            url, owner_url = settings.database_url, settings.migration_database_url
             if url is None:
                 from salonbook.db.embedded import start_embedded
 
                 data_dir = settings.data_dir / "demo" if demo else settings.data_dir
                 embedded = start_embedded(data_dir=data_dir, fresh=demo)
                 stack.callback(embedded.stop)
-                url = embedded.url
+                url, owner_url = embedded.app_url, embedded.owner_url
             url = async_url(url)
-            await migrate.upgrade(url)
+            await prepare_database(
+                url=url,
+                owner_url=async_url(owner_url) if owner_url else None,
+                production=settings.env is Environment.PRODUCTION,
+            )
             engine = create_engine(
                 url,
                 pool_size=settings.db_pool_size,

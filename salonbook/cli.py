@@ -14,8 +14,21 @@ from salonbook.config import Settings
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from salonbook.app import create_app
+    from salonbook.config import Environment
     from salonbook.serving import serve
 
+    if settings.env is Environment.PRODUCTION and settings.database_url is not None:
+        from salonbook.db import serving_role
+        from salonbook.db.urls import async_url
+
+        # the app's start refuses the same; here it is said in one line, not a traceback
+        try:
+            facts = asyncio.run(serving_role.role_facts(async_url(settings.database_url)))
+            serving_role.refuse_powerful(facts)
+            serving_role.require_head(facts)
+        except serving_role.ServingRoleRefused as refused:
+            print(f"salonbook serve: {refused}", file=sys.stderr)
+            return 2
     app = create_app(settings, demo=args.demo)
     serve(
         app,
@@ -29,19 +42,29 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    """As the owner: SALONBOOK_MIGRATION_DATABASE_URL's role, granting DATABASE_URL's role what
+    serving needs; with DATABASE_URL alone, as its role (a one-role development setup)."""
     from salonbook.db import migrate
-    from salonbook.db.urls import async_url
+    from salonbook.db.serving_role import role_facts
+    from salonbook.db.urls import async_url, user_of
 
-    if settings.database_url is not None:
-        asyncio.run(migrate.upgrade(async_url(settings.database_url)))
-        return 0
-    from salonbook.db.embedded import start_embedded
+    owner_url, app_url = settings.migration_database_url, settings.database_url
+    if owner_url is not None:
+        app_role = None
+        if app_url is not None:  # named in the URL, or else the role it connects as
+            app_role = user_of(app_url) or asyncio.run(role_facts(async_url(app_url))).role
+        asyncio.run(migrate.upgrade(async_url(owner_url), app_role=app_role))
+    elif app_url is not None:
+        asyncio.run(migrate.upgrade(async_url(app_url)))
+    else:
+        from salonbook.db.embedded import start_embedded
+        from salonbook.db.privileges import APP_ROLE
 
-    embedded = start_embedded(data_dir=settings.data_dir)
-    try:
-        asyncio.run(migrate.upgrade(embedded.url))
-    finally:
-        embedded.stop()
+        embedded = start_embedded(data_dir=settings.data_dir)
+        try:
+            asyncio.run(migrate.upgrade(embedded.owner_url, app_role=APP_ROLE))
+        finally:
+            embedded.stop()
     print(f"migrated to {migrate.head_revision()}")
     return 0
 
@@ -68,7 +91,7 @@ def _expire_pending(args: argparse.Namespace, settings: Settings) -> int:
 
         embedded = start_embedded(data_dir=settings.data_dir)
         try:
-            expired = asyncio.run(run(embedded.url))
+            expired = asyncio.run(run(embedded.app_url))
         finally:
             embedded.stop()
     print(f"cancelled {expired} unpaid bookings")

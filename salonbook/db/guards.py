@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
-from salonbook.domain.statuses import BookingStatus
-from salonbook.domain.transitions import allowed_status_pairs
+from salonbook.domain.statuses import BookingStatus, ReasonRule
+from salonbook.domain.transitions import TRANSITIONS, allowed_status_pairs
 
 STATUS_CHANGE_SETTING = "salonbook.status_change"
+
+DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp"
+"""How the functions the app role calls run: as their owner (the app role has no other way to
+write what they write), on a search path no caller can put objects in front of (pg_temp last,
+or it would be searched first)."""
 
 
 def _pairs_sql() -> str:
     pairs = sorted(allowed_status_pairs())
     return ", ".join(f"('{source}', '{target}')" for source, target in pairs)
+
+
+def _permits_sql() -> str:
+    """Every (action, from, to, role, own, reason required) of the transition table."""
+    rows = sorted(
+        (t.action, t.source, t.target, p.role, p.own, p.reason is ReasonRule.REQUIRED)
+        for t in TRANSITIONS
+        for p in t.permits
+    )
+    return ", ".join(
+        f"('{action}', '{source}', '{target}', '{role}', {_sql_bool(own)}, {_sql_bool(required)})"
+        for action, source, target, role, own, required in rows
+    )
+
+
+def _sql_bool(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def statuses_sql() -> str:
@@ -60,17 +82,43 @@ $$;
 """
 
 
-CHANGE_STATUS_FUNCTION_SQL = f"""
+CHANGE_STATUS_SIGNATURE = (
+    "change_booking_status(uuid, text, text, text, uuid, text, text, inet, text, timestamptz,"
+    " text, integer)"
+)
+
+
+def change_status_function_sql() -> str:
+    """The one status-change path. It runs as the tables' owner: the app role may neither
+    update `bookings.status` nor insert audit rows, so whoever holds it can change a status
+    only here, and only as a row of the transition table permits (action, statuses, the
+    actor's role, the booking's own customer or stylist, a reason where one is required)."""
+    return f"""
 CREATE OR REPLACE FUNCTION change_booking_status(
     p_booking_id uuid, p_action text, p_from text, p_to text,
     p_actor_id uuid, p_actor_role text, p_reason text, p_ip inet, p_user_agent text,
     p_at timestamptz, p_refund_policy text, p_refund_cents integer
 ) RETURNS TABLE (history_id bigint, event_id bigint, new_version integer)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql {DEFINER} AS $$
 DECLARE
     v_customer uuid;
     v_stylist uuid;
+    v_own boolean;
+    v_owner uuid;
+    v_reason_required boolean;
 BEGIN
+    SELECT p.own, p.reason_required INTO v_own, v_reason_required
+    FROM (VALUES {_permits_sql()}) AS p (action, source, target, role, own, reason_required)
+    WHERE p.action = p_action AND p.source = p_from AND p.target = p_to
+      AND p.role = p_actor_role;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no transition % % -> % for a %', p_action, p_from, p_to, p_actor_role
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF v_reason_required AND (p_reason IS NULL OR p_reason !~ '\\S') THEN
+        RAISE EXCEPTION '% by a % needs a reason', p_action, p_actor_role
+            USING ERRCODE = 'check_violation';
+    END IF;
     INSERT INTO booking_status_history AS h (
         booking_id, action, from_status, to_status, actor_id, actor_role, reason,
         ip_address, user_agent, created_at
@@ -95,6 +143,11 @@ BEGIN
         RAISE EXCEPTION 'booking % is not %', p_booking_id, p_from
             USING ERRCODE = 'serialization_failure';
     END IF;
+    v_owner := CASE p_actor_role WHEN 'customer' THEN v_customer ELSE v_stylist END;
+    IF v_own AND p_actor_id IS DISTINCT FROM v_owner THEN
+        RAISE EXCEPTION '% is not the booking''s own %', p_actor_id, p_actor_role
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     INSERT INTO booking_events AS e (
         booking_id, stylist_id, customer_id, kind, status_change_id, occurred_at
     ) VALUES (
@@ -105,17 +158,18 @@ END;
 $$;
 """
 
+
 CHANGE_AT_VERSION_SIGNATURE = (
     "change_booking_status_at_version(uuid, integer, text, text, text, uuid, text, text, inet,"
     " text, timestamptz, text, integer)"
 )
-CHANGE_AT_VERSION_FUNCTION_SQL = """
+CHANGE_AT_VERSION_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION change_booking_status_at_version(
     p_booking_id uuid, p_version integer, p_action text, p_from text, p_to text,
     p_actor_id uuid, p_actor_role text, p_reason text, p_ip inet, p_user_agent text,
     p_at timestamptz, p_refund_policy text, p_refund_cents integer
 ) RETURNS TABLE (booking bookings, change booking_status_history)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql {DEFINER} AS $$
 DECLARE
     v_history_id bigint;
 BEGIN
@@ -204,5 +258,6 @@ def repeatable_sql() -> list[str]:
         APPEND_ONLY_FUNCTION_SQL,
         NOTES_GUARD_FUNCTION_SQL,
         NOTIFY_EVENT_FUNCTION_SQL,
-        CHANGE_STATUS_FUNCTION_SQL,
+        change_status_function_sql(),
+        CHANGE_AT_VERSION_FUNCTION_SQL,
     ]

@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from salonbook.db.redaction import erased_form
 from salonbook.db.tables import idempotency_keys as keys
 from salonbook.domain.errors import IdempotencyConflict
 
@@ -51,11 +52,11 @@ async def stored_result(
         await connection.execute(
             select(keys.c.operation, keys.c.request_hash, keys.c.result).where(
                 keys.c.actor_id == use.actor_id,
-                keys.c.key == use.key,
+                keys.c.key.in_((use.key, erased_form(use.key))),  # also after an erasure
                 keys.c.created_at > now - ttl,
             )
         )
-    ).one_or_none()
+    ).first()
     if row is None:
         return None
     if row.operation != use.operation or row.request_hash != use.request_hash:

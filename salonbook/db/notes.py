@@ -1,4 +1,5 @@
-"""Stylist notes: append-only entries; erasing a person redacts the notes about them."""
+"""Stylist notes: append-only entries (erasing a person redacts the notes about them: see
+db/redaction.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select, text
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from salonbook.db import events
-from salonbook.db.guards import ERASURE_SETTING, REDACTED_NOTE
-from salonbook.db.tables import bookings, stylist_notes
+from salonbook.db.tables import stylist_notes
 from salonbook.domain.model import BookingFacts
 
 
@@ -81,20 +81,3 @@ async def for_bookings(
 async def load_many(connection: AsyncConnection, *, ids: Sequence[UUID]) -> dict[UUID, Note]:
     rows = await connection.execute(select(stylist_notes).where(stylist_notes.c.id.in_(ids)))
     return {row.id: _note(row) for row in rows}
-
-
-async def redact_about(connection: AsyncConnection, *, customer_id: UUID, now: datetime) -> int:
-    """Blank the bodies of the notes on the person's bookings (the one update notes allow)."""
-    await connection.execute(text(f"SELECT set_config('{ERASURE_SETTING}', 'on', true)"))
-    result = await connection.execute(
-        stylist_notes.update()
-        .where(
-            stylist_notes.c.booking_id.in_(
-                select(bookings.c.id).where(bookings.c.customer_id == customer_id)
-            ),
-            stylist_notes.c.redacted_at.is_(None),
-        )
-        .values(body=REDACTED_NOTE, redacted_at=now)
-    )
-    await connection.execute(text(f"SELECT set_config('{ERASURE_SETTING}', '', true)"))
-    return int(result.rowcount)

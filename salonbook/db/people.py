@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -90,24 +90,13 @@ async def load(connection: AsyncConnection, *, person_id: UUID) -> Person | None
     return (await load_many(connection, ids=[person_id])).get(person_id)
 
 
-ERASED_NAME = "Erased person"
-
-
 async def erase(
     connection: AsyncConnection, *, person_id: UUID, by: UUID, reason: str, now: datetime
 ) -> bool:
-    """Replace the person's name, email and phone with placeholders; False if unknown."""
-    result = await connection.execute(
-        people.update()
-        .where(people.c.id == person_id)
-        .values(
-            display_name=ERASED_NAME,
-            email=None,
-            phone=None,
-            erased_at=now,
-            erased_by=by,
-            erasure_reason=reason,
-            updated_at=now,
-        )
+    """Erase the person's personal data wherever it is kept, through the one audited path
+    (db/redaction.py); False if the person is unknown."""
+    redacted = await connection.scalar(
+        text("SELECT erase_person_data(:person, :by, :reason, :at)"),
+        {"person": person_id, "by": by, "reason": reason, "at": now},
     )
-    return bool(result.rowcount)
+    return redacted is not None

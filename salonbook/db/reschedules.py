@@ -12,9 +12,9 @@ from uuid import UUID
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from salonbook.db import events, slots
+from salonbook.db import slots
+from salonbook.db.engine import in_transaction
 from salonbook.db.tables import booking_reschedules as moves
-from salonbook.db.tables import bookings
 from salonbook.domain.model import Actor, BookingFacts
 from salonbook.domain.roles import Role
 
@@ -52,6 +52,9 @@ def _reschedule(row: Row[Any]) -> Reschedule:
     )
 
 
+_RESCHEDULE = "SELECT reschedule_booking($1, $2, $3, $4, $5, $6, $7::inet, $8, $9)"
+
+
 async def move(
     connection: AsyncConnection,
     *,
@@ -64,42 +67,23 @@ async def move(
     user_agent: str | None,
     now: datetime,
 ) -> int:
-    """Move the (locked) booking; 23P01 if the new slot is taken. Returns the record's id."""
+    """Move the (locked) booking, with its record and its event (reschedule_booking(): the app
+    role cannot update the booking itself); 23P01 if the new slot is taken. Returns the
+    record's id."""
     await slots.take_slots_of(connection, booking.stylist_id)
-    await connection.execute(
-        bookings.update()
-        .where(bookings.c.id == booking.id)
-        .values(start_time=start, end_time=end, version=bookings.c.version + 1, updated_at=now)
+    record_id = await in_transaction(connection).fetchval(
+        _RESCHEDULE,
+        booking.id,
+        start,
+        end,
+        actor.person_id,
+        actor.role.value,
+        reason,
+        ip_address,
+        user_agent,
+        now,
     )
-    record_id = int(
-        (
-            await connection.execute(
-                moves.insert()
-                .values(
-                    booking_id=booking.id,
-                    old_start=booking.start,
-                    old_end=booking.end,
-                    new_start=start,
-                    new_end=end,
-                    actor_id=actor.person_id,
-                    actor_role=actor.role.value,
-                    reason=reason,
-                    ip_address=ip_address,
-                    user_agent=user_agent,
-                    created_at=now,
-                )
-                .returning(moves.c.id)
-            )
-        ).scalar_one()
-    )
-    await events.record(
-        connection,
-        booking=booking,
-        kind=events.EventKind.RESCHEDULED,
-        at=now,
-        reschedule_id=record_id,
-    )
-    return record_id
+    return int(record_id)
 
 
 async def for_bookings(

@@ -161,3 +161,14 @@ idempotency_keys = Table(
     Column("result", JSONB, nullable=False),
     _at("created_at"),
 )
+
+person_erasures = Table(
+    "person_erasures",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("person_id", UUID(as_uuid=True), nullable=False),
+    Column("erased_by", UUID(as_uuid=True), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("redacted", JSONB, nullable=False),
+    _at("created_at"),
+)

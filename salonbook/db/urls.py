@@ -13,3 +13,11 @@ def async_url(url: str) -> str:
 def plain_url(url: str) -> str:
     """The form asyncpg.connect takes."""
     return "postgresql://" + async_url(url)[len("postgresql+asyncpg://") :]
+
+
+def user_of(url: str) -> str | None:
+    """The role a URL names, if it names one (else the driver's default applies)."""
+    from sqlalchemy.engine import make_url
+
+    user: str | None = make_url(async_url(url)).username
+    return user

@@ -1,11 +1,12 @@
 """erasePerson: the right to erasure. The person's name, email and phone become placeholders,
-and the bodies of the notes about them are redacted; bookings and audit rows stay."""
+and the free text, IP addresses and user agents tied to them are redacted wherever they are
+kept (db/redaction.py); bookings and audit rows stay, and the erasure itself is recorded."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from salonbook.db import notes, people
+from salonbook.db import people
 from salonbook.db.engine import unit_of_work
 from salonbook.domain import bounds
 from salonbook.domain.errors import Forbidden, NotFound, ReasonRequired
@@ -27,5 +28,4 @@ async def erase_person(deps: Deps, caller: Caller, *, person_id: UUID, reason: s
         )
         if not erased:
             raise NotFound("person not found")
-        await notes.redact_about(connection, customer_id=person_id, now=now)
     return person_id

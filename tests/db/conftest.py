@@ -15,8 +15,19 @@ from salonbook.db.urls import plain_url
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Any]:
-    """A plain asyncpg connection as the role the app uses (the test database's owner)."""
+    """A plain asyncpg connection as the role the app uses (the app role, which owns nothing):
+    what an attacker with the app's credentials could do."""
     connection = await asyncpg.connect(plain_url(database_url))
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+async def owner_db(owner_url: str) -> AsyncIterator[Any]:
+    """A plain asyncpg connection as the owner role, which migrates and owns the tables."""
+    connection = await asyncpg.connect(plain_url(owner_url))
     try:
         yield connection
     finally:

@@ -21,7 +21,7 @@ EXCLUSION_VIOLATION = "23P01"
 CHANNEL = "salonbook_events"
 
 CHANGE = """SELECT history_id, event_id, new_version FROM change_booking_status(
-    $1, $2, $3, $4, $5, 'admin', 'test', NULL, NULL, $6, NULL, NULL)"""
+    $1, $2, $3, $4, $5, $6, 'test', NULL, NULL, $7, NULL, NULL)"""
 INSERT = """INSERT INTO bookings (id, customer_id, stylist_id, service_id, start_time, end_time,
     status, price_cents, currency, version, status_changed_at, created_at, updated_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, 4500, 'EUR', $8, $9, $9, $9)"""
@@ -46,13 +46,17 @@ async def state(db: Any, booking_id: UUID) -> tuple[str, int, int, int]:
 
 
 async def change(db: Any, booking: Booking, party: Party, target: S, *, action: str) -> Any:
+    """Take the action straight through change_booking_status(): a CONFIRM as the system (the
+    only role that confirms), anything else as the admin."""
+    actor, role = (party.system, "system") if action == "CONFIRM" else (party.admin, "admin")
     return await db.fetchrow(
         CHANGE,
         booking.id,
         action,
         booking.facts.status.value,
         target.value,
-        party.admin.id,
+        actor.id,
+        role,
         booking.facts.start,
     )
 

@@ -105,9 +105,7 @@ async def test_a_deleted_booking_is_left_alone(
 ) -> None:
     party = await factory.party()
     read = await factory.booking(party, status=BookingStatus.CONFIRMED)
-    await db.execute(
-        "UPDATE bookings SET deleted_at = now(), version = version + 1 WHERE id = $1", read.id
-    )
+    await db.execute("SELECT soft_delete_booking($1, $2, NULL, now())", read.id, party.admin.id)
 
     await _refused_and_untouched(engine, factory, party, read, db, status="CONFIRMED")
 

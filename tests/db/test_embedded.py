@@ -10,7 +10,10 @@ import psutil  # type: ignore[import-untyped]
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from salonbook.db import migrate
 from salonbook.db.embedded import start_embedded
+from salonbook.db.privileges import APP_ROLE, OWNER_ROLE
+from salonbook.db.urls import plain_url
 
 
 def _running(pid: int) -> bool:
@@ -54,3 +57,31 @@ async def test_fresh_server_is_postgres_18_with_btree_gist_and_stops(tmp_path: P
     assert not db.pgdata.exists(), "a fresh cluster is deleted on stop()"
     assert not (data_dir / "pgdata").is_symlink()
     db.stop()  # idempotent
+
+
+async def test_the_embedded_database_has_an_owner_that_migrates_and_an_app_role_that_serves(
+    tmp_path: Path,
+) -> None:
+    db = await asyncio.to_thread(start_embedded, data_dir=tmp_path / "embedded", fresh=True)
+    try:
+        await migrate.upgrade(db.owner_url, app_role=APP_ROLE)
+        connection = await asyncpg.connect(plain_url(db.app_url))
+        try:
+            found = await connection.fetchrow(
+                "SELECT current_user AS serving,"
+                " (SELECT pg_get_userbyid(datdba) FROM pg_database"
+                "  WHERE datname = current_database()) AS database_owner,"
+                " (SELECT array_agg(DISTINCT tableowner) FROM pg_tables"
+                "  WHERE schemaname = 'public') AS table_owners,"
+                " has_column_privilege('bookings', 'status', 'UPDATE') AS updates_status"
+            )
+        finally:
+            await connection.close()
+    finally:
+        await asyncio.to_thread(db.stop)
+    assert dict(found) == {
+        "serving": APP_ROLE,
+        "database_owner": OWNER_ROLE,
+        "table_owners": [OWNER_ROLE],
+        "updates_status": False,
+    }

@@ -1,5 +1,6 @@
-"""Stylist notes are append-only in PostgreSQL itself, for the app's own role too; the one
-exception, erasure's redaction, opens for exactly that change and nothing else."""
+"""Stylist notes are append-only in PostgreSQL itself: the app role holds no UPDATE, DELETE or
+TRUNCATE on them, and the owner is stopped by the trigger. The one exception, erasure's
+redaction (which runs as the owner), opens for exactly that change and nothing else."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.db.guards import ERASURE_SETTING, REDACTED_NOTE
 from salonbook.domain.statuses import BookingStatus
@@ -40,15 +39,6 @@ async def _row(db: Any, note_id: UUID) -> Any:
     return await db.fetchrow(f"{NOTE} WHERE id = $1", note_id)
 
 
-async def test_these_checks_run_as_the_apps_own_role(db: Any, engine: AsyncEngine) -> None:
-    async with engine.connect() as app_connection:
-        app_role = (await app_connection.execute(text("SELECT current_user"))).scalar_one()
-    owner = await db.fetchval(
-        "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
-    )
-    assert await db.fetchval("SELECT current_user") == app_role == owner
-
-
 @pytest.mark.parametrize(
     "statement",
     [
@@ -60,15 +50,19 @@ async def test_these_checks_run_as_the_apps_own_role(db: Any, engine: AsyncEngin
         "TRUNCATE stylist_notes CASCADE",
     ],
 )
-async def test_notes_are_append_only(db: Any, factory: Factory, statement: str) -> None:
+@pytest.mark.parametrize("role", ["app", "owner"])
+async def test_notes_are_append_only(
+    db: Any, owner_db: Any, factory: Factory, statement: str, role: str
+) -> None:
+    connection = {"app": db, "owner": owner_db}[role]
     note_id, _ = await _note(db, factory)
     before = await _row(db, note_id)
     arguments = [note_id] if "$1" in statement else []
 
-    transaction = db.transaction()
+    transaction = connection.transaction()
     await transaction.start()  # rolled back whatever happens: a TRUNCATE never sticks
     try:
-        await refused(INSUFFICIENT_PRIVILEGE, db.execute(statement, *arguments))
+        await refused(INSUFFICIENT_PRIVILEGE, connection.execute(statement, *arguments))
     finally:
         await transaction.rollback()
 
@@ -91,9 +85,11 @@ REDACT = f"UPDATE stylist_notes SET body = '{REDACTED_NOTE}', redacted_at = $2"
         ("DELETE", []),
     ],
 )
+@pytest.mark.parametrize("role", ["app", "owner"])
 async def test_the_erasure_setting_allows_nothing_but_the_redaction(
-    db: Any, factory: Factory, change: str, arguments: list[str]
+    db: Any, owner_db: Any, factory: Factory, change: str, arguments: list[str], role: str
 ) -> None:
+    connection = {"app": db, "owner": owner_db}[role]
     note_id, party = await _note(db, factory)
     other = await factory.booking(await factory.party(), status=BookingStatus.PENDING)
     values = {"stranger": party.other_stylist.id, "booking": other.id, "new id": uuid.uuid4()}
@@ -108,21 +104,38 @@ async def test_the_erasure_setting_allows_nothing_but_the_redaction(
     given += [values[name] for name in arguments]
     before = await _row(db, note_id)
 
-    async with db.transaction():
-        await db.execute(ERASING)
-        await refused(INSUFFICIENT_PRIVILEGE, db.execute(statement, *given))
+    async with connection.transaction():
+        await connection.execute(ERASING)
+        await refused(INSUFFICIENT_PRIVILEGE, connection.execute(statement, *given))
 
     assert await _row(db, note_id) == before
 
 
-async def test_the_erasure_setting_allows_the_exact_redaction(db: Any, factory: Factory) -> None:
+async def test_the_app_role_cannot_redact_even_with_the_erasure_setting(
+    db: Any, factory: Factory
+) -> None:
+    """Only erase_person_data(), which runs as the owner, redacts."""
     note_id, _ = await _note(db, factory)
     before = await _row(db, note_id)
     at = factory.clock.now() + timedelta(minutes=5)
 
     async with db.transaction():
         await db.execute(ERASING)
-        await db.execute(f"{REDACT} WHERE id = $1", note_id, at)
+        await refused(INSUFFICIENT_PRIVILEGE, db.execute(f"{REDACT} WHERE id = $1", note_id, at))
+
+    assert await _row(db, note_id) == before
+
+
+async def test_the_erasure_setting_lets_the_owner_make_the_exact_redaction(
+    db: Any, owner_db: Any, factory: Factory
+) -> None:
+    note_id, _ = await _note(db, factory)
+    before = await _row(db, note_id)
+    at = factory.clock.now() + timedelta(minutes=5)
+
+    async with owner_db.transaction():
+        await owner_db.execute(ERASING)
+        await owner_db.execute(f"{REDACT} WHERE id = $1", note_id, at)
 
     after = await _row(db, note_id)
     assert dict(after) == {**dict(before), "body": REDACTED_NOTE, "redacted_at": at}

@@ -122,7 +122,7 @@ GUARDS = [
     guards.NOTIFY_EVENT_FUNCTION_SQL,
     """CREATE TRIGGER booking_events_notify AFTER INSERT ON booking_events
         FOR EACH ROW EXECUTE FUNCTION notify_booking_event()""",
-    guards.CHANGE_STATUS_FUNCTION_SQL,
+    guards.change_status_function_sql(),
 ]
 
 
