@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
+from pydantic import ValidationError
+
 from salonbook.config import Settings
 
 
@@ -154,7 +156,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as invalid:
+        # a configuration mistake is the operator's to fix: say which, not a traceback
+        for error in invalid.errors():
+            message = error["msg"].removeprefix("Value error, ")
+            field = ".".join(str(part) for part in error["loc"])
+            print(f"salonbook: {field + ': ' if field else ''}{message}", file=sys.stderr)
+        return 2
     result: int = args.run(args, settings)
     return result
 

@@ -113,18 +113,18 @@ def _text(check: LengthCheck, length: int) -> str:
 
 @pytest.mark.parametrize("check", LENGTH_CHECKS, ids=lambda check: check.name)
 async def test_the_database_refuses_one_character_past_the_bound(
-    db: Any, factory: Factory, check: LengthCheck
+    owner_db: Any, factory: Factory, check: LengthCheck
 ) -> None:
     over = await _base_row(check.table, factory)
     await refused(
         CHECK_VIOLATION,
-        _insert(db, check.table, over | {check.column: _text(check, check.most + 1)}),
+        _insert(owner_db, check.table, over | {check.column: _text(check, check.most + 1)}),
     )
 
     at_bound = await _base_row(check.table, factory)
-    await _insert(db, check.table, at_bound | {check.column: _text(check, check.most)})
+    await _insert(owner_db, check.table, at_bound | {check.column: _text(check, check.most)})
 
 
-async def test_a_booking_currency_is_an_iso_code(db: Any, factory: Factory) -> None:
+async def test_a_booking_currency_is_an_iso_code(owner_db: Any, factory: Factory) -> None:
     row = await _base_row("bookings", factory)
-    await refused(CHECK_VIOLATION, _insert(db, "bookings", row | {"currency": "EUR\n"}))
+    await refused(CHECK_VIOLATION, _insert(owner_db, "bookings", row | {"currency": "EUR\n"}))

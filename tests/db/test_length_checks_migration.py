@@ -17,7 +17,7 @@ from salonbook.db.length_checks import LENGTH_CHECKS, Overlong
 from tests.db.sql import CHECK_VIOLATION, refused
 from tests.support.databases import fresh_database, migrate_to
 
-BEFORE_BOUNDS = "0004"
+BEFORE_BOUNDS = "0005"
 NOW = datetime(2031, 3, 10, 12, 0, tzinfo=UTC)
 
 

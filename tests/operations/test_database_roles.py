@@ -28,6 +28,7 @@ PRODUCTION = {
     "SALONBOOK_ENV": "production",
     "SALONBOOK_JWT_SECRET": "a-production-secret-of-forty-bytes-or-so!",
     "SALONBOOK_PAYMENT_WEBHOOK_SECRET": "a-production-webhook-secret",
+    "SALONBOOK_METRICS_TOKEN": "a-production-metrics-token",
     "SALONBOOK_SWEEP_SECONDS": "0",
 }
 DEVELOPMENT = {"SALONBOOK_ENV": "development", "SALONBOOK_SWEEP_SECONDS": "0"}
@@ -210,4 +211,16 @@ async def test_serve_in_production_says_to_migrate_first(fresh_database: dict[st
         2,
         f"salonbook serve: the database is at migration (none), this code needs"
         f" {migrate.head_revision()}: run `salonbook migrate` (as the owner) first\n",
+    )
+
+
+async def test_serve_with_a_placeholder_secret_says_which_and_exits() -> None:
+    code, printed = await _salonbook(
+        "serve", "--port", "0", **(PRODUCTION | {"SALONBOOK_JWT_SECRET": "changeme"})
+    )
+    # one line an operator can act on, and no traceback
+    assert (code, printed) == (
+        2,
+        "salonbook: SALONBOOK_ENV=production needs real secrets; missing or placeholder:"
+        " SALONBOOK_JWT_SECRET of 32+ bytes (or SALONBOOK_JWKS_FILE)\n",
     )
