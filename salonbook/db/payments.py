@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -12,21 +13,35 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from salonbook.db.tables import payment_events
 
 
-async def stored_outcome(connection: AsyncConnection, *, event_id: str) -> dict[str, Any] | None:
-    """The outcome of an event seen before; deliveries of one event id take turns."""
+@dataclass(frozen=True, slots=True)
+class SeenEvent:
+    """An event applied before: what it said, and what came of it."""
+
+    kind: str
+    booking_id: UUID | None
+    amount_cents: int
+    outcome: dict[str, Any]
+
+
+async def seen(connection: AsyncConnection, *, event_id: str) -> SeenEvent | None:
+    """The event of this id seen before, if any; deliveries of one event id take turns."""
     await connection.execute(
         text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
         {"key": f"payment:{event_id}"},
     )
-    row = (
-        await connection.execute(
-            select(payment_events.c.outcome).where(payment_events.c.id == event_id)
-        )
-    ).one_or_none()
+    columns = (
+        payment_events.c.type,
+        payment_events.c.booking_id,
+        payment_events.c.amount_cents,
+        payment_events.c.outcome,
+    )
+    query = select(*columns).where(payment_events.c.id == event_id)
+    row = (await connection.execute(query)).one_or_none()
     if row is None:
         return None
-    outcome: dict[str, Any] = row.outcome
-    return outcome
+    return SeenEvent(
+        kind=row.type, booking_id=row.booking_id, amount_cents=row.amount_cents, outcome=row.outcome
+    )
 
 
 async def remember(
