@@ -16,7 +16,7 @@ from salonbook.schema.inputs import parse_id
 from salonbook.schema.live_events import live_sink
 from salonbook.schema.records import BookingReschedule, StylistNote
 from salonbook.schema.types import BookingStatusChange, BookingType
-from salonbook.subscriptions.cursor import EventCursor
+from salonbook.subscriptions.cursor import CursorCodec
 from salonbook.subscriptions.delivery import Resync, booking_events
 from salonbook.subscriptions.feed import Delivery
 
@@ -41,6 +41,7 @@ class BookingEventFilter:
 class BookingEvent:
     item: strawberry.Private[Delivery | Resync]
     viewer: strawberry.Private[Actor]
+    cursors: strawberry.Private[CursorCodec]
 
     @property
     def shared_results(self) -> dict[Any, Any] | None:
@@ -49,7 +50,7 @@ class BookingEvent:
 
     @strawberry.field(description="Pass as `after` to resume right after this event.")
     def cursor(self) -> str:
-        return self.item.cursor.encode()
+        return self.cursors.encode(self.item.cursor)
 
     @strawberry.field
     def kind(self) -> BookingEventKind:
@@ -118,11 +119,12 @@ class Subscription:
         stream = ctx.stream
         if stream is None:
             raise NotFound("realtime events are not available on this server")
-        cursor = EventCursor.decode(after) if after else None
+        cursors = stream.cursors
+        cursor = cursors.decode(after) if after is not None else None
         where = filter or BookingEventFilter()
 
         def event(delivery: Delivery) -> BookingEvent:
-            return BookingEvent(item=delivery, viewer=viewer)
+            return BookingEvent(item=delivery, viewer=viewer, cursors=cursors)
 
         items = booking_events(
             stream,
@@ -133,4 +135,4 @@ class Subscription:
             sink=live_sink(viewer.role, event),
         )
         async for item in items:
-            yield BookingEvent(item=item, viewer=viewer)
+            yield BookingEvent(item=item, viewer=viewer, cursors=cursors)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 import strawberry
@@ -44,15 +45,25 @@ def encode_cursor(start: datetime, booking_id: UUID) -> str:
     return base64.urlsafe_b64encode(f"{start.isoformat()}|{booking_id}".encode()).decode()
 
 
+MAX_PAGE_CURSOR_CHARS = 256
+_PAGE_CURSOR = re.compile(r"[A-Za-z0-9_-]*={0,2}")
+
+
 def decode_cursor(cursor: str) -> Position:
+    """A page cursor is only a position: not signed, as one a client makes up shows nothing
+    more than `startsAfter` would (the page is still limited to what the viewer may see)."""
+    refused = ValidationFailed("after is not a cursor from this API", field="after")
+    if len(cursor) > MAX_PAGE_CURSOR_CHARS or not _PAGE_CURSOR.fullmatch(cursor):
+        raise refused
     try:
-        start, booking_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        position = Position(start=datetime.fromisoformat(start), booking_id=UUID(booking_id))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed("after is not a cursor from this API", field="after") from None
-    if position.start.tzinfo is None:
-        raise ValidationFailed("after is not a cursor from this API", field="after")
-    return position
+        start, booking_id = base64.urlsafe_b64decode(cursor).decode().split("|")
+        start_time = datetime.fromisoformat(start)
+        if start_time.tzinfo is None:
+            raise refused
+        # in UTC, as the driver sends it: a time that leaves datetime's range fails here
+        return Position(start=start_time.astimezone(UTC), booking_id=UUID(booking_id))
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
+        raise refused from None
 
 
 def _filter(where: BookingFilter | None) -> BookingQuery:
@@ -108,7 +119,7 @@ class Query:
             ctx.deps,
             ctx.caller,
             where=_filter(filter),
-            after=decode_cursor(after) if after else None,
+            after=decode_cursor(after) if after is not None else None,
             first=first,
         )
         await prefetch(ctx.loaders, rows, fields=_selected_names(info.selected_fields))
