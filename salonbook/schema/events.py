@@ -45,7 +45,7 @@ class BookingEvent:
 
     @property
     def shared_results(self) -> dict[Any, Any] | None:
-        """Where results for this event are shared between subscribers of the same role."""
+        """Where results for this event are shared between subscribers of one audience."""
         return self.item.results if isinstance(self.item, Delivery) else None
 
     @strawberry.field(description="Pass as `after` to resume right after this event.")
@@ -132,7 +132,7 @@ class Subscription:
             booking_id=parse_id(where.booking_id, field="bookingId") if where.booking_id else None,
             stylist_id=parse_id(where.stylist_id, field="stylistId") if where.stylist_id else None,
             after=cursor,
-            sink=live_sink(viewer.role, event),
+            sink=live_sink(viewer, event),
         )
         async for item in items:
             yield BookingEvent(item=item, viewer=viewer, cursors=cursors)

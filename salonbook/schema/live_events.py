@@ -22,7 +22,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     Operation,
 )
 
-from salonbook.domain.roles import Role
+from salonbook.domain.model import Actor, audience
 from salonbook.schema.context import RequestContext
 from salonbook.schema.shaping import shape_error
 from salonbook.schema.shared_events import subscription_executor
@@ -52,7 +52,7 @@ class LiveTransportWS(Handler):
         await super().run_operation(operation)
 
 
-def live_sink(role: Role, root: Callable[[Delivery], object]) -> LiveSink | None:
+def live_sink(viewer: Actor, root: Callable[[Delivery], object]) -> LiveSink | None:
     """For the subscription running in the current task: None unless it runs over our
     graphql-transport-ws handler (then its events take the subscriber's own path)."""
     outlet, executor = _outlet.get(), subscription_executor.get()
@@ -79,7 +79,11 @@ def live_sink(role: Role, root: Callable[[Delivery], object]) -> LiveSink | None
 
     prefix = '{"id":' + orjson.dumps(operation.id).decode() + ',"type":"next","payload":'
     return LiveSink(
-        group=executor.share_key(role), render=render, prefix=prefix, send=send, is_open=is_open
+        group=executor.share_key(audience(viewer)),
+        render=render,
+        prefix=prefix,
+        send=send,
+        is_open=is_open,
     )
 
 

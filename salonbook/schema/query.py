@@ -91,8 +91,11 @@ def _selected_names(selections: Sequence[Selection]) -> set[str]:
 class Query:
     @strawberry.field(description="The signed-in person; null without a token.")
     async def me(self, info: Info) -> PersonType | None:
-        found = await directory.me(info.context.deps, info.context.caller)
-        return PersonType(record=found) if found else None
+        caller = info.context.caller
+        found = await directory.me(info.context.deps, caller)
+        if found is None or caller.actor is None:
+            return None
+        return PersonType(record=found, viewer=caller.actor)
 
     @strawberry.field
     async def booking(self, info: Info, id: strawberry.ID) -> BookingType | None:
