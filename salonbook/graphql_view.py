@@ -22,7 +22,7 @@ from salonbook.auth.principal import Authenticator
 from salonbook.auth.tokens import InvalidToken
 from salonbook.resolvers.deps import Caller, Deps
 from salonbook.schema.context import RequestContext
-from salonbook.schema.live_events import LiveTransportWS
+from salonbook.schema.live_events import CallerUnavailable, LiveTransportWS
 from salonbook.schema.shaping import RETRY_AFTER_SECONDS, shape_error
 from salonbook.subscriptions.delivery import StreamParts
 
@@ -150,7 +150,8 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
 
     async def on_ws_connect(self, context: RequestContext) -> None:
         """Authenticate a websocket from its connection_init payload; a bad token closes it
-        with 4403, and so does the token's expiry later on."""
+        with 4403, and so does the token's expiry later on; the database away while reading
+        the caller's role, with 1013 (try again later)."""
         params = context.connection_params or {}
         authorization = params.get("Authorization") or params.get("authorization")
         websocket: WebSocket = context.request
@@ -159,8 +160,12 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
             claims = authenticator.claims(authorization if isinstance(authorization, str) else "")
         except InvalidToken:
             raise ConnectionRejectionError from None
+        try:
+            actor = await authenticator.actor(claims)  # the stored role: a database read
+        except Exception as error:
+            raise CallerUnavailable(type(error).__name__) from error
         context.caller = Caller(
-            actor=await authenticator.actor(claims),
+            actor=actor,
             ip_address=peer_address(websocket, authenticator),
             user_agent=websocket.headers.get("user-agent"),
         )

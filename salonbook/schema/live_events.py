@@ -9,6 +9,7 @@ cache), shape the errors as the schema's extension does, encode the payload once
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
 from salonbook.domain.model import Actor, audience
 from salonbook.schema.context import RequestContext
@@ -30,6 +32,7 @@ from salonbook.subscriptions.feed import Delivery
 from salonbook.subscriptions.live import LiveSink
 
 Handler = BaseGraphQLTransportWSHandler[RequestContext, None]
+log = logging.getLogger("salonbook.websockets")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +44,23 @@ class Outlet:
 _outlet: ContextVar[Outlet | None] = ContextVar("salonbook_ws_operation", default=None)
 
 
+TRY_AGAIN_LATER = 1013
+
+
+class CallerUnavailable(Exception):
+    """The caller of a connection_init could not be authenticated for want of the database:
+    not their fault, so not a 4403."""
+
+
 class LiveTransportWS(Handler):
     """strawberry's graphql-transport-ws handler, telling each operation where it runs."""
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except CallerUnavailable as unavailable:
+            log.warning("a websocket could not be authenticated (%s)", unavailable)
+            await self.websocket.close(code=TRY_AGAIN_LATER, reason="try again later")
 
     async def run_operation(self, operation: Operation[RequestContext, None]) -> None:
         _outlet.set(Outlet(self, operation))  # in the operation's own task (and context)
