@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -14,6 +16,10 @@ from salonbook.domain.model import Windows
 
 DEVELOPMENT_JWT_SECRET = "salonbook-development-only-jwt-secret"
 DEVELOPMENT_WEBHOOK_SECRET = "salonbook-development-only-webhook-secret"
+DEVELOPMENT_CURSOR_SECRET = "salonbook-development-only-cursor-secret"
+CURSOR_KEY_LABEL = b"salonbook subscription cursor v1"
+"""Keys a cursor's HMAC key to its purpose: derived from the JWT secret, it signs nothing a
+token verifier would accept."""
 PLACEHOLDER_SECRETS = frozenset(
     {
         "",
@@ -24,8 +30,16 @@ PLACEHOLDER_SECRETS = frozenset(
         "placeholder",
         DEVELOPMENT_JWT_SECRET,
         DEVELOPMENT_WEBHOOK_SECRET,
+        DEVELOPMENT_CURSOR_SECRET,
     }
 )
+MIN_SECRET_BYTES = 32
+
+
+def _real_secret(secret: str | None) -> bool:
+    if secret is None or secret in PLACEHOLDER_SECRETS:
+        return False
+    return len(secret.encode()) >= MIN_SECRET_BYTES
 
 
 class Environment(enum.StrEnum):
@@ -54,6 +68,7 @@ class Settings(BaseSettings):
     payment_webhook_secret: str | None = Field(
         default=None, validation_alias="SALONBOOK_PAYMENT_WEBHOOK_SECRET"
     )
+    cursor_secret: str | None = Field(default=None, validation_alias="SALONBOOK_CURSOR_SECRET")
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), validation_alias="SALONBOOK_TRUSTED_PROXIES"
     )
@@ -146,6 +161,11 @@ class Settings(BaseSettings):
         token = self.metrics_token or ""
         if self.metrics_address is None and (token in PLACEHOLDER_SECRETS or len(token) < 16):
             problems.append("SALONBOOK_METRICS_TOKEN of 16+ bytes (or SALONBOOK_METRICS_ADDRESS)")
+        if self.cursor_secret is not None and not _real_secret(self.cursor_secret):
+            problems.append("SALONBOOK_CURSOR_SECRET of 32+ bytes")
+        elif self.jwks_file is not None and not _real_secret(self.jwt_secret):
+            # cursors are signed with a key derived from the JWT secret when it has no own
+            problems.append("SALONBOOK_CURSOR_SECRET of 32+ bytes (with SALONBOOK_JWKS_FILE)")
         if problems:
             raise ValueError(
                 "SALONBOOK_ENV=production needs real secrets; missing or placeholder: "
@@ -161,6 +181,14 @@ class Settings(BaseSettings):
         if self.env is Environment.DEVELOPMENT and self.jwks_file is None:
             return DEVELOPMENT_JWT_SECRET
         return None
+
+    @property
+    def cursor_key(self) -> bytes:
+        """The HMAC key of subscription cursors: from SALONBOOK_CURSOR_SECRET, else from the
+        JWT secret (production refuses to start with neither), else a development one. Every
+        process sharing the secret signs and accepts the same cursors, across restarts."""
+        secret = self.cursor_secret or self.jwt_secret or DEVELOPMENT_CURSOR_SECRET
+        return hmac.new(secret.encode(), CURSOR_KEY_LABEL, hashlib.sha256).digest()
 
     @property
     def effective_webhook_secret(self) -> str:

@@ -24,7 +24,7 @@ from salonbook.auth.tokens import InvalidToken
 from salonbook.intake.graphql_requests import StrictRequests, refused
 from salonbook.resolvers.deps import Caller, Deps
 from salonbook.schema.context import RequestContext
-from salonbook.schema.live_events import LiveTransportWS
+from salonbook.schema.live_events import CallerUnavailable, LiveTransportWS
 from salonbook.schema.shaping import RETRY_AFTER_SECONDS, shape_error
 from salonbook.subscriptions.delivery import StreamParts
 
@@ -163,15 +163,20 @@ class SalonbookGraphQL(StrictRequests, GraphQL[RequestContext, None]):
 
     async def on_ws_connect(self, context: RequestContext) -> None:
         """Authenticate a websocket from its connection_init payload; a bad token closes it
-        with 4403, and so does the token's expiry later on."""
+        with 4403, and so does the token's expiry later on; the database away while reading
+        the caller's role, with 1013 (try again later)."""
         websocket: WebSocket = context.request
         authenticator = self.runtime.authenticator
         try:
             claims = authenticator.claims(init_authorization(context.connection_params))
         except InvalidToken:
             raise ConnectionRejectionError from None
+        try:
+            actor = await authenticator.actor(claims)  # the stored role: a database read
+        except Exception as error:
+            raise CallerUnavailable(type(error).__name__) from error
         context.caller = Caller(
-            actor=await authenticator.actor(claims),
+            actor=actor,
             ip_address=authenticator.address_of(websocket),
             user_agent=websocket.headers.get("user-agent"),
         )

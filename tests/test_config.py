@@ -119,3 +119,45 @@ def test_an_unknown_log_level_is_refused(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("SALONBOOK_LOG_LEVEL", "verbose")
     with pytest.raises(ValidationError, match="SALONBOOK_LOG_LEVEL"):
         Settings()
+
+
+def _production(monkeypatch: pytest.MonkeyPatch, **secrets: str | None) -> None:
+    monkeypatch.setenv("SALONBOOK_ENV", "production")
+    monkeypatch.setenv("SALONBOOK_PAYMENT_WEBHOOK_SECRET", REAL)
+    monkeypatch.setenv("SALONBOOK_METRICS_TOKEN", REAL)
+    for name, value in secrets.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
+@pytest.mark.parametrize(
+    "secrets",
+    [
+        {"SALONBOOK_JWT_SECRET": REAL, "SALONBOOK_CURSOR_SECRET": "changeme"},
+        {"SALONBOOK_JWT_SECRET": REAL, "SALONBOOK_CURSOR_SECRET": "short-but-not-placeholder"},
+        {"SALONBOOK_JWT_SECRET": None, "SALONBOOK_JWKS_FILE": "keys.json"},
+    ],
+    ids=["placeholder", "short", "JWKS and no secret to derive from"],
+)
+def test_production_refuses_cursors_without_a_real_secret(
+    monkeypatch: pytest.MonkeyPatch, secrets: dict[str, str | None]
+) -> None:
+    _production(monkeypatch, **({"SALONBOOK_CURSOR_SECRET": None} | secrets))
+    with pytest.raises(ValidationError, match="SALONBOOK_CURSOR_SECRET"):
+        Settings()
+
+
+def test_the_cursor_key_is_its_own_secret_or_derived_from_the_jwt_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _production(monkeypatch, SALONBOOK_JWT_SECRET=REAL, SALONBOOK_CURSOR_SECRET=None)
+    derived = Settings().cursor_key
+    assert derived == Settings().cursor_key  # the same in every process, across restarts
+    assert REAL.encode() not in derived
+    monkeypatch.setenv("SALONBOOK_CURSOR_SECRET", "y" * 40)
+    own = Settings().cursor_key
+    assert own != derived
+    monkeypatch.setenv("SALONBOOK_JWT_SECRET", "z" * 40)
+    assert Settings().cursor_key == own  # rotating the JWT secret keeps cursors valid

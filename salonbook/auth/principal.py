@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from uuid import UUID
-
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import HTTPConnection
 
 from salonbook.auth.client_address import client_ip, connection_peer
 from salonbook.auth.tokens import Claims, InvalidToken, TokenVerifier
 from salonbook.db import people
-from salonbook.db.engine import unit_of_work
+from salonbook.db.engine import reading, unit_of_work
 from salonbook.domain import bounds
 from salonbook.domain.clock import Clock
 from salonbook.domain.model import Actor
+from salonbook.domain.roles import Role
 from salonbook.resolvers.deps import Caller
-
-_KNOWN_PEOPLE_KEPT = 100_000
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -43,20 +39,24 @@ class Authenticator:
         self._engine = engine
         self._clock = clock
         self._trusted_proxies = trusted_proxies
-        self._known: OrderedDict[UUID, None] = OrderedDict()
 
     def claims(self, authorization: str | None) -> Claims | None:
         token = bearer_token(authorization)
         return None if token is None else self._verifier.verify(token)
 
     async def actor(self, claims: Claims | None) -> Actor | None:
+        """The person the token names, with the role stored for them: the token proves who
+        calls; what they may do is the salon's record (which an admin changes with
+        upsertPerson, taking effect at the next request). The token's role claim only seeds
+        the record of someone seen for the first time. Read each time, not cached, so that a
+        role taken away through any server process is gone at once on every other."""
         if claims is None:
             return None
-        if claims.sub not in self._known:
-            await self._provision(claims)
-        else:
-            self._known.move_to_end(claims.sub)
-        return Actor(person_id=claims.sub, role=claims.role)
+        async with reading(self._engine) as connection:
+            role = await people.role_of(connection, person_id=claims.sub)
+        if role is None:
+            role = await self._provision(claims)
+        return Actor(person_id=claims.sub, role=role)
 
     async def caller(
         self,
@@ -83,9 +83,9 @@ class Authenticator:
             peer=peer, forwarded_for=forwarded_for, trusted_proxies=self._trusted_proxies
         )
 
-    async def _provision(self, claims: Claims) -> None:
+    async def _provision(self, claims: Claims) -> Role:
         async with unit_of_work(self._engine) as connection:
-            await people.provision(
+            return await people.provision(
                 connection,
                 person_id=claims.sub,
                 role=claims.role,
@@ -93,6 +93,3 @@ class Authenticator:
                 email=bounds.email_from_claim(claims.email),
                 now=self._clock.now(),
             )
-        self._known[claims.sub] = None
-        if len(self._known) > _KNOWN_PEOPLE_KEPT:
-            self._known.popitem(last=False)

@@ -12,6 +12,7 @@ from sqlalchemy import Row, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from salonbook.db.engine import driver_of
 from salonbook.db.tables import people
 from salonbook.domain.roles import Role
 
@@ -37,6 +38,9 @@ def _person(row: Row[Any]) -> Person:
     )
 
 
+_ROLE_OF = "SELECT role FROM people WHERE id = $1"
+
+
 async def provision(
     connection: AsyncConnection,
     *,
@@ -45,8 +49,9 @@ async def provision(
     display_name: str | None,
     email: str | None,
     now: datetime,
-) -> None:
-    """Create a person on first sight of their token; an existing person is left as is."""
+) -> Role:
+    """Create a person on first sight of their token; an existing person is left as is.
+    Their stored role, either way."""
     await connection.execute(
         insert(people)
         .values(
@@ -59,6 +64,16 @@ async def provision(
         )
         .on_conflict_do_nothing(index_elements=[people.c.id])
     )
+    stored = await role_of(connection, person_id=person_id)
+    assert stored is not None, "inserted, or there already"
+    return stored
+
+
+async def role_of(connection: AsyncConnection, *, person_id: UUID) -> Role | None:
+    """The person's stored role, the one they act with; None for someone unknown. On the
+    driver: every authenticated request reads it."""
+    role = await driver_of(connection).fetchval(_ROLE_OF, person_id)
+    return None if role is None else Role(role)
 
 
 async def upsert(

@@ -64,3 +64,10 @@ def owns(actor: Actor, booking: BookingFacts) -> bool:
 
 def can_view(actor: Actor, booking: BookingFacts) -> bool:
     return actor.role.sees_everything or owns(actor, booking)
+
+
+def audience(viewer: Actor) -> tuple[Role, UUID | None]:
+    """Viewers of one audience see any booking alike, so what is rendered for one of them may
+    be sent to all: admins alike, the system alike, anyone else only as themselves (their own
+    contact details, the actions they may take on their own bookings)."""
+    return (viewer.role, None if viewer.role.sees_everything else viewer.person_id)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from salonbook.db import bookings, payments
 from salonbook.db.engine import unit_of_work
-from salonbook.domain.errors import SalonbookError
+from salonbook.domain.errors import ErrorCode, SalonbookError
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction
 from salonbook.domain.system_actors import PAYMENTS
@@ -41,9 +41,9 @@ class PaymentOutcome:
 async def apply_payment(deps: Deps, caller: Caller, *, event: PaymentEvent) -> PaymentOutcome:
     now = deps.clock.now()
     async with unit_of_work(deps.engine) as connection:
-        first = await payments.stored_outcome(connection, event_id=event.id)
+        first = await payments.seen(connection, event_id=event.id)
         if first is not None:
-            return PaymentOutcome(200, {**first, "replayed": True})
+            return _replayed(first, event)
         booking = await bookings.lock(connection, booking_id=event.booking_id, viewer=PAYMENTS)
         if booking is None:
             return PaymentOutcome(422, {"error": "unknown booking"})
@@ -92,3 +92,19 @@ async def apply_payment(deps: Deps, caller: Caller, *, event: PaymentEvent) -> P
         )
     await deps.announce()
     return PaymentOutcome(200, outcome)
+
+
+def _replayed(first: payments.SeenEvent, event: PaymentEvent) -> PaymentOutcome:
+    """A redelivery answers the first outcome; the same id saying something else is refused,
+    as an idempotency key reused with other parameters is: one of the two deliveries is not
+    what the processor meant, and applying either silently would hide it."""
+    said = (first.kind, first.booking_id, first.amount_cents)
+    if said != (event.type.value, event.booking_id, event.amount_cents):
+        return PaymentOutcome(
+            409,
+            {
+                "error": "this event id was delivered before with another type, booking or amount",
+                "code": ErrorCode.IDEMPOTENCY_CONFLICT.value,
+            },
+        )
+    return PaymentOutcome(200, {**first.outcome, "replayed": True})

@@ -16,7 +16,7 @@ from salonbook.schema.inputs import parse_id
 from salonbook.schema.live_events import live_sink
 from salonbook.schema.records import BookingReschedule, StylistNote
 from salonbook.schema.types import BookingStatusChange, BookingType
-from salonbook.subscriptions.cursor import EventCursor
+from salonbook.subscriptions.cursor import CursorCodec
 from salonbook.subscriptions.delivery import Resync, booking_events
 from salonbook.subscriptions.feed import Delivery
 
@@ -41,15 +41,16 @@ class BookingEventFilter:
 class BookingEvent:
     item: strawberry.Private[Delivery | Resync]
     viewer: strawberry.Private[Actor]
+    cursors: strawberry.Private[CursorCodec]
 
     @property
     def shared_results(self) -> dict[Any, Any] | None:
-        """Where results for this event are shared between subscribers of the same role."""
+        """Where results for this event are shared between subscribers of one audience."""
         return self.item.results if isinstance(self.item, Delivery) else None
 
     @strawberry.field(description="Pass as `after` to resume right after this event.")
     def cursor(self) -> str:
-        return self.item.cursor.encode()
+        return self.cursors.encode(self.item.cursor)
 
     @strawberry.field
     def kind(self) -> BookingEventKind:
@@ -118,11 +119,12 @@ class Subscription:
         stream = ctx.stream
         if stream is None:
             raise NotFound("realtime events are not available on this server")
-        cursor = EventCursor.decode(after) if after else None
+        cursors = stream.cursors
+        cursor = cursors.decode(after) if after is not None else None
         where = filter or BookingEventFilter()
 
         def event(delivery: Delivery) -> BookingEvent:
-            return BookingEvent(item=delivery, viewer=viewer)
+            return BookingEvent(item=delivery, viewer=viewer, cursors=cursors)
 
         items = booking_events(
             stream,
@@ -130,7 +132,7 @@ class Subscription:
             booking_id=parse_id(where.booking_id, field="bookingId") if where.booking_id else None,
             stylist_id=parse_id(where.stylist_id, field="stylistId") if where.stylist_id else None,
             after=cursor,
-            sink=live_sink(viewer.role, event),
+            sink=live_sink(viewer, event),
         )
         async for item in items:
-            yield BookingEvent(item=item, viewer=viewer)
+            yield BookingEvent(item=item, viewer=viewer, cursors=cursors)

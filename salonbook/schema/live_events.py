@@ -9,6 +9,7 @@ cache), shape the errors as the schema's extension does, encode the payload once
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -21,8 +22,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
-from salonbook.domain.roles import Role
+from salonbook.domain.model import Actor, audience
 from salonbook.schema.context import RequestContext
 from salonbook.schema.shaping import shape_error
 from salonbook.schema.shared_events import subscription_executor
@@ -30,6 +32,7 @@ from salonbook.subscriptions.feed import Delivery
 from salonbook.subscriptions.live import LiveSink
 
 Handler = BaseGraphQLTransportWSHandler[RequestContext, None]
+log = logging.getLogger("salonbook.websockets")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +44,23 @@ class Outlet:
 _outlet: ContextVar[Outlet | None] = ContextVar("salonbook_ws_operation", default=None)
 
 
+TRY_AGAIN_LATER = 1013
+
+
+class CallerUnavailable(Exception):
+    """The caller of a connection_init could not be authenticated for want of the database:
+    not their fault, so not a 4403."""
+
+
 class LiveTransportWS(Handler):
     """strawberry's graphql-transport-ws handler, telling each operation where it runs."""
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except CallerUnavailable as unavailable:
+            log.warning("a websocket could not be authenticated (%s)", unavailable)
+            await self.websocket.close(code=TRY_AGAIN_LATER, reason="try again later")
 
     async def run_operation(self, operation: Operation[RequestContext, None]) -> None:
         _outlet.set(Outlet(self, operation))  # in the operation's own task (and context)
@@ -52,7 +70,7 @@ class LiveTransportWS(Handler):
         await super().run_operation(operation)
 
 
-def live_sink(role: Role, root: Callable[[Delivery], object]) -> LiveSink | None:
+def live_sink(viewer: Actor, root: Callable[[Delivery], object]) -> LiveSink | None:
     """For the subscription running in the current task: None unless it runs over our
     graphql-transport-ws handler (then its events take the subscriber's own path)."""
     outlet, executor = _outlet.get(), subscription_executor.get()
@@ -79,7 +97,11 @@ def live_sink(role: Role, root: Callable[[Delivery], object]) -> LiveSink | None
 
     prefix = '{"id":' + orjson.dumps(operation.id).decode() + ',"type":"next","payload":'
     return LiveSink(
-        group=executor.share_key(role), render=render, prefix=prefix, send=send, is_open=is_open
+        group=executor.share_key(audience(viewer)),
+        render=render,
+        prefix=prefix,
+        send=send,
+        is_open=is_open,
     )
 
 

@@ -117,6 +117,7 @@ class Mutation(WorkflowMutations):
                 email=input.email,
                 phone=input.phone,
             )
-            return UpsertPersonSuccess(person=PersonType(record=saved))
+            viewer = ctx.caller.require_actor()
+            return UpsertPersonSuccess(person=PersonType(record=saved, viewer=viewer))
 
         return await attempt(run())  # type: ignore[return-value]

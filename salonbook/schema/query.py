@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from uuid import UUID
@@ -46,17 +47,22 @@ def encode_cursor(start: datetime, booking_id: UUID) -> str:
     return base64.urlsafe_b64encode(f"{start.isoformat()}|{booking_id}".encode()).decode()
 
 
+_PAGE_CURSOR = re.compile(r"[A-Za-z0-9_-]*={0,2}")
+
+
 def decode_cursor(cursor: str) -> Position:
+    """A page cursor is only a position: not signed, as one a client makes up shows nothing
+    more than `startsAfter` would (the page is still limited to what the viewer may see)."""
     refused = ValidationFailed("after is not a cursor from this API", field="after")
-    if len(cursor) > bounds.CURSOR_MAX:
+    if len(cursor) > bounds.CURSOR_MAX or not _PAGE_CURSOR.fullmatch(cursor):
         raise refused
     try:
-        start, booking_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        position = Position(start=datetime.fromisoformat(start), booking_id=UUID(booking_id))
-        if position.start.tzinfo is None:
+        start, booking_id = base64.urlsafe_b64decode(cursor).decode().split("|")
+        start_time = datetime.fromisoformat(start)
+        if start_time.tzinfo is None:
             raise refused
-        # the service's cursors hold a stored start: in UTC, never beyond its range
-        return Position(start=position.start.astimezone(UTC), booking_id=position.booking_id)
+        # in UTC, as the driver sends it: a time that leaves datetime's range fails here
+        return Position(start=start_time.astimezone(UTC), booking_id=UUID(booking_id))
     except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise refused from None
 
@@ -86,8 +92,11 @@ def _selected_names(selections: Sequence[Selection]) -> set[str]:
 class Query:
     @strawberry.field(description="The signed-in person; null without a token.")
     async def me(self, info: Info) -> PersonType | None:
-        found = await directory.me(info.context.deps, info.context.caller)
-        return PersonType(record=found) if found else None
+        caller = info.context.caller
+        found = await directory.me(info.context.deps, caller)
+        if found is None or caller.actor is None:
+            return None
+        return PersonType(record=found, viewer=caller.actor)
 
     @strawberry.field
     async def booking(self, info: Info, id: strawberry.ID) -> BookingType | None:
@@ -114,7 +123,7 @@ class Query:
             ctx.deps,
             ctx.caller,
             where=_filter(filter),
-            after=decode_cursor(after) if after else None,
+            after=decode_cursor(after) if after is not None else None,
             first=first,
         )
         await prefetch(ctx.loaders, rows, fields=_selected_names(info.selected_fields))

@@ -15,7 +15,8 @@ from salonbook.db.people import Person as PersonRecord
 from salonbook.db.services import Service as ServiceRecord
 from salonbook.domain import actions
 from salonbook.domain.changes import can_read_notes
-from salonbook.domain.model import Actor
+from salonbook.domain.contacts import can_see_contact
+from salonbook.domain.model import Actor, BookingFacts
 from salonbook.domain.refunds import RefundPolicy
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
@@ -34,22 +35,29 @@ _UNSET_ID = strawberry.ID("")
 _UNSET_TIME = datetime.min.replace(tzinfo=UTC)
 
 
+_CONTACT = "Null unless the viewer may read this person's contact details."
+
+
 @strawberry.type(name="Person")
 class PersonType:
     record: strawberry.Private[PersonRecord]
+    viewer: strawberry.Private[Actor]
+    through: strawberry.Private[BookingFacts | None] = None
+    """The booking the person is seen through, if any (salonbook/domain/contacts.py)."""
     id: strawberry.ID = _UNSET_ID
     role: Role = Role.CUSTOMER
     display_name: str = ""
-    email: str | None = None
-    phone: str | None = None
+    email: str | None = strawberry.field(default=None, description=_CONTACT)
+    phone: str | None = strawberry.field(default=None, description=_CONTACT)
 
     def __post_init__(self) -> None:
         record = self.record
         self.id = strawberry.ID(str(record.id))
         self.role = record.role
         self.display_name = record.display_name
-        self.email = record.email
-        self.phone = record.phone
+        if can_see_contact(self.viewer, record.id, booking=self.through):
+            self.email = record.email
+            self.phone = record.phone
 
 
 @strawberry.type(name="Service")
@@ -154,11 +162,15 @@ class BookingType:
 
     @strawberry.field
     def customer(self, info: Info) -> PersonType:
-        return _then(self._loaders(info).person.load(self.record.facts.customer_id), _person)
+        return _then(self._loaders(info).person.load(self.record.facts.customer_id), self._person)
 
     @strawberry.field
     def stylist(self, info: Info) -> PersonType:
-        return _then(self._loaders(info).person.load(self.record.facts.stylist_id), _person)
+        return _then(self._loaders(info).person.load(self.record.facts.stylist_id), self._person)
+
+    def _person(self, found: PersonRecord | None) -> PersonType:
+        assert found is not None, "bookings reference people by foreign key"
+        return PersonType(record=found, viewer=self.viewer, through=self.record.facts)
 
     @strawberry.field
     def price_cents(self) -> int:
@@ -250,11 +262,6 @@ def _then(pending: Awaitable[V], make: Callable[[V], R]) -> R:
         return make(await pending)
 
     return cast(R, later())
-
-
-def _person(found: PersonRecord | None) -> PersonType:
-    assert found is not None, "bookings reference people by foreign key"
-    return PersonType(record=found)
 
 
 def _service(found: ServiceRecord | None) -> ServiceType:

@@ -103,6 +103,7 @@ class WorkflowMutations:
             async with ctx.deps.engine.connect() as connection:
                 person = await people.load(connection, person_id=person_id)
             assert person is not None
-            return ErasePersonSuccess(person=PersonType(record=person))
+            viewer = ctx.caller.require_actor()
+            return ErasePersonSuccess(person=PersonType(record=person, viewer=viewer))
 
         return await attempt(run())  # type: ignore[return-value]

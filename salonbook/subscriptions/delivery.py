@@ -19,10 +19,13 @@ from salonbook.domain.clock import Clock
 from salonbook.domain.errors import NotFound
 from salonbook.domain.model import Actor, can_view
 from salonbook.schema.loaders import Loaders
-from salonbook.subscriptions.cursor import EventCursor
+from salonbook.subscriptions.cursor import CursorCodec, EventCursor
 from salonbook.subscriptions.feed import Delivery, Feed
 from salonbook.subscriptions.live import LiveSink
 from salonbook.subscriptions.tailer import Tailer
+
+CLOCK_SKEW = timedelta(minutes=1)
+"""How far ahead of this server's clock another server's may be when it signs a cursor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,7 @@ class StreamParts:
     tailer: Tailer
     clock: Clock
     retention: timedelta
+    cursors: CursorCodec
     capacity: int = 256
     listener: Listener | None = None
     sent: Callable[[float], None] | None = None
@@ -115,7 +119,9 @@ def _lag_observer(parts: StreamParts) -> Callable[[Delivery], None] | None:
 
 async def _replay(parts: StreamParts, feed: Feed, after: EventCursor) -> AsyncIterator[Item]:
     now = parts.clock.now()
-    if after.issued_at < now - parts.retention:  # the outbox may have been purged since
+    # Older than retention, the outbox may have been purged since; from the future (a signing
+    # server's clock far ahead), its age is unknown: either way a gap cannot be ruled out.
+    if not now - parts.retention <= after.issued_at <= now + CLOCK_SKEW:
         fresh = await outbox.current_snapshot(parts.engine)
         feed.seen_up_to = fresh
         yield Resync(EventCursor(fresh, fresh, 0, now), now)

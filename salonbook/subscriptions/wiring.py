@@ -16,6 +16,7 @@ from salonbook.db.guards import EVENTS_CHANNEL
 from salonbook.db.urls import plain_url
 from salonbook.domain.clock import Clock
 from salonbook.resolvers.deps import Deps
+from salonbook.subscriptions.cursor import CursorCodec
 from salonbook.subscriptions.delivery import StreamParts
 from salonbook.subscriptions.listener import PostgresListenBackend
 from salonbook.subscriptions.redis_backend import RedisBackend
@@ -72,6 +73,7 @@ async def realtime(
             tailer=tailer,
             clock=clock,
             retention=retention,
+            cursors=CursorCodec(settings.cursor_key),
             capacity=settings.subscriber_queue_size,
             listener=listener,
             sent=sent,

@@ -25,11 +25,16 @@ from tests.e2e.payment_calls import (
     payment,
     scene,
 )
+from tests.observability.scrape import labels, scrape
 from tests.support.api import Api
 from tests.support.factory import Factory
 
 UNKNOWN_BOOKING = {"error": "unknown booking"}
 WRONG_AMOUNT = {"error": "amount does not match the booking's price"}
+IDEMPOTENCY_CONFLICT = {
+    "error": "this event id was delivered before with another type, booking or amount",
+    "code": "IDEMPOTENCY_CONFLICT",
+}
 
 
 @pytest.fixture
@@ -130,7 +135,7 @@ async def test_a_replayed_event_answers_the_first_outcome_and_changes_nothing(
     assert len(after_first["booking"]["statusHistory"]) == 1
 
 
-async def test_a_replay_with_another_body_under_the_same_id_answers_the_first_outcome(
+async def test_a_replay_with_another_body_under_the_same_id_is_a_conflict_and_changes_nothing(
     api: Api, factory: Factory, engine: AsyncEngine, clock: SettableClock, pending: Scene
 ) -> None:
     other = await scene(api, factory, engine, clock)
@@ -141,16 +146,37 @@ async def test_a_replay_with_another_body_under_the_same_id_answers_the_first_ou
 
     altered = [
         event | {"type": FAILED},
-        event | {"amount_cents": 1},
+        event | {"amount_cents": event["amount_cents"] + 1},
         payment(other.booking, FAILED, id=event["id"]),
         payment(other.booking, SUCCEEDED, id=event["id"]),
     ]
+    before = await scrape(api.http)
     for replay_event in altered:
         replay = await pending.processor.deliver(replay_event)
-        assert (replay.status_code, replay.json()) == (200, first.json() | {"replayed": True})
+        assert (replay.status_code, replay.json()) == (409, IDEMPOTENCY_CONFLICT)
 
+    counted = (await scrape(api.http)).moved(before, "salonbook_requests_total")
+    assert counted == {labels(operation_type="webhook", outcome="IDEMPOTENCY_CONFLICT"): 4}
     assert await pending.state() == after_first
     assert await other.state() == other_before
+    # the conflicts recorded nothing: the genuine redelivery still answers the first outcome
+    replay = await pending.processor.deliver(event)
+    assert (replay.status_code, replay.json()) == (200, first.json() | {"replayed": True})
+
+
+async def test_a_redelivery_with_other_key_order_and_spacing_is_the_same_event(
+    pending: Scene,
+) -> None:
+    event = payment(pending.booking, SUCCEEDED)
+    first = await pending.processor.deliver(event)
+    body = (
+        f'{{ "amount_cents": {event["amount_cents"]}, "booking_id": "{event["booking_id"]}",'
+        f' "type": "{SUCCEEDED}", "id": "{event["id"]}" }}'
+    ).encode()
+
+    replay = await pending.processor.post(body, signature=pending.processor.signature(body))
+
+    assert (replay.status_code, replay.json()) == (200, first.json() | {"replayed": True})
 
 
 @pytest.mark.parametrize("difference", [-1, 1, -4500, 100_000])

@@ -161,6 +161,12 @@ def _b64(text: str) -> str:
         _b64(f"2031-03-12T12:00:00|{uuid.uuid4()}"),  # no time zone
         _b64("2031-03-12T12:00:00+00:00|not-a-uuid"),
         _b64(f"2031-03-12T12:00:00+00:00|{uuid.uuid4()}|extra"),
+        # valid in Python, out of PostgreSQL's (and datetime's) range once in UTC
+        _b64(f"0001-01-01T00:00:00+14:00|{uuid.uuid4()}"),
+        _b64(f"9999-12-31T23:59:59-14:00|{uuid.uuid4()}"),
+        _b64(f"2031-03-12T12:00:00+00:00|{uuid.uuid4()}") + "\u00e9",
+        "",
+        "A" * 10_000,
     ],
 )
 async def test_a_malformed_after_cursor_is_refused(api: Api, factory: Factory, after: str) -> None:

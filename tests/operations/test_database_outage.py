@@ -24,7 +24,7 @@ from tests.resolvers.transition_calls import TRANSITION
 from tests.subscriptions.streams import caught_up, tailer, until_feeds
 from tests.support.api import Api
 from tests.support.factory import Factory, Party
-from tests.support.live import serve, ws_client
+from tests.support.live import Closed, serve, ws_client
 
 UNAVAILABLE = {"code": "SERVICE_UNAVAILABLE", "retryable": True}
 EVENTS = """
@@ -91,8 +91,8 @@ async def listener_down(http: httpx.AsyncClient) -> dict[str, Any]:
 
 
 def assert_unavailable(response: httpx.Response, *, executed: str | None) -> None:
-    """503 with Retry-After, whether the outage was met before execution (authenticating a
-    caller not seen before) or during it (then with the field's path, data null)."""
+    """503 with Retry-After, whether the outage was met before execution (authenticating the
+    caller: their stored role is read) or during it (then with the field's path, data null)."""
     assert response.status_code == 503, response.text
     assert response.headers["retry-after"] == "1"
     error: dict[str, Any] = {
@@ -125,7 +125,11 @@ async def test_requests_fail_fast_and_everything_recovers(outage: Outage) -> Non
         await outage.postgres.stop()
 
         me = await factory.api.post("{ me { id } }", token=admin)
-        assert_unavailable(me, executed="me")
+        assert_unavailable(me, executed=None)
+        with pytest.raises(Closed) as refused:  # not 4403: the token is fine
+            async with ws_client(outage.base, token=admin):
+                pass
+        assert (refused.value.code, refused.value.reason) == (1013, "try again later")
         assert_unavailable(await transition(outage, party, str(booking.id)), executed=None)
         down = await listener_down(http)
         assert down == {

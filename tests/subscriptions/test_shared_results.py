@@ -1,4 +1,4 @@
-"""One event is executed once per (query, variables, role), and every subscriber still gets
+"""One event is executed once per (query, variables, audience), and every subscriber still gets
 exactly what its role may see."""
 
 from __future__ import annotations

@@ -117,3 +117,32 @@ async def test_a_transition_on_a_reaches_subscribers_on_b_exactly_once(
             }]  # fmt: skip
         await customer.silence(own)  # once, not twice
         await admin.silence(follows)
+
+
+async def test_a_cursor_handed_out_by_b_resumes_on_a(
+    pair: tuple[ServerProcess, ServerProcess], factory: Factory
+) -> None:
+    """Both processes sign cursors with the key of their shared settings: a client that
+    reconnects through the balancer to the other one resumes where it was."""
+    a, b = pair
+    party = await factory.party()
+    service = await factory.service()
+    async with ws_client(b.base, token=factory.token(party.admin)) as on_b:
+        follows = await on_b.subscribe(EVENTS, {"filter": {"stylistId": str(party.stylist.id)}})
+        created = await until_seen(on_b, follows, create=bookings_on(a, party, service, factory))
+    booking_id = created["bookingId"]
+    confirmed = await b.gql(CONFIRM, {"id": booking_id}, token=factory.token(party.system))
+    assert confirmed["data"]["transitionBooking"]["__typename"] == "TransitionBookingSuccess"
+    async with ws_client(a.base, token=factory.token(party.admin)) as on_a:
+        resumed = await on_a.subscribe(
+            EVENTS,
+            {"filter": {"stylistId": str(party.stylist.id)}, "after": created["cursor"]},
+        )
+        assert await on_a.events(resumed, 1) == [{
+            "cursor": ANY,
+            "kind": "STATUS_CHANGED",
+            "bookingId": booking_id,
+            "booking": {"id": booking_id, "status": "CONFIRMED", "version": 2},
+            "statusChange": {"toStatus": "CONFIRMED", "actorRole": "SYSTEM"},
+        }]  # fmt: skip
+        await on_a.silence(resumed)
