@@ -41,7 +41,7 @@ async def test_a_long_user_agent_is_recorded_cut_to_its_bound(
         "__typename": "TransitionBookingSuccess",
         "statusChange": {"userAgent": kept},
     }
-    query = text("SELECT user_agent FROM booking_status_history WHERE booking_id = :id")
+    query = text("SELECT user_agent FROM booking_status_history WHERE booking_id = :id ORDER BY id")
     async with engine.connect() as connection:
         stored = (await connection.execute(query, {"id": booking.id})).scalars().all()
     assert stored[-1] == kept
