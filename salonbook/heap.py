@@ -1,12 +1,12 @@
 """The collector and a long-running server: keep full collections off the objects of startup.
 
 CPython's full collection stops the whole process for a time proportional to the objects it
-visits (about 0.5 µs each on a small machine): with the ~150,000 objects that the imports, the
-schema and the engine leave behind, every such pause would be longer by ~70 ms however few
-clients are connected. Those objects live as long as the process, so once the app has started
-they are moved out of the collector's sight (gc.freeze): the objects the clients make are still
-collected as before. A larger young generation lets most of a request's objects die by reference
-counting before any collection looks at them (the dashboard query makes thousands)."""
+visits, and the imports, the schema and the engine leave a great many behind: every such pause
+would be long however few clients are connected (docs/benchmarks.md has the figures). Those
+objects live as long as the process, so once the app has started they are moved out of the
+collector's sight (gc.freeze): the objects the clients make are still collected as before. A
+larger young generation lets most of a request's objects die by reference counting before any
+collection looks at them (the dashboard query makes thousands)."""
 
 from __future__ import annotations
 

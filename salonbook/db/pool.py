@@ -4,9 +4,9 @@ SQLAlchemy's asyncio pool keeps idle connections in an asyncio.Queue and takes o
 waiting whenever the queue holds one. A returned connection is put in the queue and the
 longest waiter woken, but a request arriving before the woken one runs takes the connection
 first, and the woken one goes to the back of the line. Under a load above the pool size some
-requests were overtaken again and again: at 64 clients on a pool of 10 the median
-transitionBooking took 19 ms and the slowest 1 % over half a second. Here a returned connection
-goes straight to the longest waiter; a caller takes an idle one only when nobody is waiting."""
+requests were overtaken again and again, so the slowest waited many times longer than the
+median (docs/benchmarks.md has the figures). Here a returned connection goes straight to the
+longest waiter; a caller takes an idle one only when nobody is waiting."""
 
 from __future__ import annotations
 

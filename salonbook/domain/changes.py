@@ -1,4 +1,5 @@
-"""Who may reschedule, delete, and add or read notes (SPEC section 3), beside the state machine."""
+"""Who may reschedule, delete, and add or read notes, beside the state machine
+(docs/rules.md#who-may-do-what)."""
 
 from __future__ import annotations
 

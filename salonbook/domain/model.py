@@ -31,7 +31,7 @@ class BookingFacts:
 
 @dataclass(frozen=True, slots=True)
 class Windows:
-    """The time windows of the rules; settings with the spec's defaults."""
+    """The time windows of the rules (docs/rules.md); settings, with these defaults."""
 
     start_early: timedelta = timedelta(minutes=30)
     undo_start: timedelta = timedelta(minutes=5)

@@ -1,4 +1,4 @@
-"""What a cancelled or no-show booking refunds (SPEC section 6)."""
+"""What a cancelled or no-show booking refunds (docs/rules.md#refunds)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Deciding whether an actor may take an action on a booking now, in the spec's error order."""
+"""Deciding whether an actor may take an action on a booking now, in the documented error order
+(docs/rules.md#errors)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def decide(
     now: datetime,
     windows: Windows,
 ) -> StatusChange:
-    """Return the change, or raise the first error of SPEC section 2's precedence (a reason
+    """Return the change, or raise the first error in the order of docs/rules.md#errors (a reason
     out of bounds is malformed input, refused before the rules are asked)."""
     cleaned = bounds.reason(reason)
     transition, permit = _authorise(actor=actor, booking=booking, action=action)

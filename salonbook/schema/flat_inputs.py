@@ -1,10 +1,11 @@
 """Flat input types built straight from their input value.
 
 Strawberry converts an input argument field by field on every request, looking up each field's
-GraphQL name and resolving its type each time: for transitionBooking's five-field input that was
-about 5 % of the server's CPU per request. An input whose fields are all scalars or enums (or
-lists of them) needs none of it, since graphql-core has already coerced every value: it is built
-with one call, through strawberry's `from_input` hook for types that build their own value."""
+GraphQL name and resolving its type each time: for transitionBooking's five-field input that
+was a visible share of the server's CPU per request (docs/benchmarks.md). An input whose fields
+are all scalars or enums (or lists of them) needs none of it, since graphql-core has already
+coerced every value: it is built with one call, through strawberry's `from_input` hook for
+types that build their own value."""
 
 from __future__ import annotations
 

@@ -26,9 +26,9 @@ from salonbook.schema.records import BookingReschedule, StylistNote
 
 # Plain fields are filled from the record when the object is made: strawberry resolves a field
 # without a resolver by a bare attribute read, and one with a resolver method through its full
-# resolver machinery (Info object, argument conversion), several times slower. A page of 50
-# bookings with their people, service and history resolves about 2,000 fields. The defaults
-# only let the object be made from its record alone.
+# resolver machinery (Info object, argument conversion), which costs far more, and a page of
+# bookings with their people, service and history resolves thousands of fields
+# (docs/benchmarks.md). The defaults only let the object be made from its record alone.
 V = TypeVar("V")
 R = TypeVar("R")
 _UNSET_ID = strawberry.ID("")

@@ -2,7 +2,7 @@
 
 A cursor `(P, S, last_id)` says "everything visible in snapshot P, plus the rows of the window
 (P, S] up to id last_id". Resuming from it fetches the rows whose transaction is not visible
-in P, except those visible in S with id <= last_id (see shared/design/realtime-delivery.md).
+in P, except those visible in S with id <= last_id (docs/realtime.md#the-cursor says why).
 
 A client hands a cursor back, so it is signed: `<body>.<tag>`, both base64url, the tag a
 truncated HMAC-SHA256 of the body under the server's cursor key. A cursor the server did not

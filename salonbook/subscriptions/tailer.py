@@ -28,8 +28,9 @@ log = logging.getLogger("salonbook.tailer")
 RETRY_BASE_SECONDS = 0.25
 RETRY_MAX_SECONDS = 2.0
 WRITES_PER_TURN = 500
-"""Live writes between two turns of the event loop: thousands of subscribers are written to in
-a few tens of milliseconds, which requests and pongs need not wait for entirely."""
+"""Live writes between two turns of the event loop: writing one event to thousands of
+subscribers takes long enough that requests and pongs should not wait for all of it
+(docs/benchmarks.md)."""
 
 
 class Tailer:

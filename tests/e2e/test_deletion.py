@@ -1,5 +1,5 @@
-"""deleteBooking: who may soft-delete what (SPEC section 3), and that a deleted booking is gone
-from every query, mutation and subscription while its audit stays."""
+"""deleteBooking: who may soft-delete what (docs/rules.md#who-may-do-what), and that a deleted
+booking is gone from every query, mutation and subscription while its audit stays."""
 
 from __future__ import annotations
 

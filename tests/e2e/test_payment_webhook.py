@@ -224,7 +224,7 @@ async def test_an_event_for_a_deleted_booking_is_refused_and_changes_nothing(
 
 
 S = BookingStatus
-# (status when the event arrives, event type) -> the refusal (SPEC section 2's precedence: the
+# (status when the event arrives, event type) -> the refusal (the order of docs/rules.md#errors: the
 # system is in the CANCEL row only for PENDING, so cancelling a CONFIRMED booking is FORBIDDEN)
 NOT_PENDING = [
     (S.CONFIRMED, SUCCEEDED, "INVALID_TRANSITION"),

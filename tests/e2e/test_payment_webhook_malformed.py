@@ -1,4 +1,4 @@
-"""A correctly signed body that is not a payment event (SPEC section 6: `{id, type:
+"""A correctly signed body that is not a payment event (README.md#the-api-at-a-glance: `{id, type:
 payment.succeeded | payment.failed, booking_id, amount_cents}`) is 400 and changes nothing."""
 
 from __future__ import annotations

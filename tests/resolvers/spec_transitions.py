@@ -1,4 +1,4 @@
-"""SPEC section 2's transition table, written out again by hand, and the outcome it predicts.
+"""The transition table of docs/rules.md, written out again by hand, and the outcome it predicts.
 
 Deliberately independent of salonbook.domain.transitions: the tests hold the service to this
 copy, so a wrong row in the code cannot also be the row its tests expect."""
@@ -178,7 +178,7 @@ def row_for(status: str, action: str) -> Row | None:
 def expected_outcome(
     *, status: str, action: str, actor: Actor, moment: Moment, reason: str | None
 ) -> str | None:
-    """The error code SPEC section 2 predicts, first match wins; None when the change happens."""
+    """The error code docs/rules.md#errors predicts, first match wins; None for a change."""
     if not actor.own:
         return "NOT_FOUND"
     if not any(actor.role in r.who for r in ROWS if r.action == action):

@@ -1,5 +1,5 @@
-"""availableActions and suggestedAction agree with SPEC section 2's table
-(tests/resolvers/spec_transitions.py) at the moment the viewer asks."""
+"""availableActions and suggestedAction agree with the transition table of docs/rules.md, as
+written out by hand in tests/resolvers/spec_transitions.py, at the moment the viewer asks."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ query($stylistId: ID!) {
 }
 """
 
-# The rows of SPEC section 2 this file's calls can take: (from, action) -> to.
+# The rows of the transition table (docs/rules.md) this file's calls can take: (from, action) -> to.
 LEGAL = {
     ("CONFIRMED", "START"): "IN_PROGRESS",
     ("CONFIRMED", "COMPLETE"): "COMPLETED",

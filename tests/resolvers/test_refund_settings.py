@@ -1,5 +1,5 @@
-"""Refunds follow the settings (SPEC section 6): the free-cancellation window and the percentage
-a late customer cancellation refunds; the other refund rules do not depend on them."""
+"""Refunds follow the settings (docs/rules.md#refunds): the free-cancellation window and the
+percentage a late customer cancellation refunds; the other refund rules do not depend on them."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Every action on every status, by every actor (own booking or another's), before and after
-the start, over HTTP: the outcome SPEC section 2 predicts (tests/resolvers/spec_transitions.py),
+the start, over HTTP: the outcome docs/rules.md predicts (tests/resolvers/spec_transitions.py),
 nothing changed when refused, one audited step when allowed; and who reads the audit's IP."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Reasons (required, optional, trimmed) and what a cancellation or no-show records on the
-booking: who, why, and the refund of SPEC section 6."""
+booking: who, why, and the refund of docs/rules.md#refunds."""
 
 from __future__ import annotations
 

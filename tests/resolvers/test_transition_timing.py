@@ -1,4 +1,4 @@
-"""Each time rule of SPEC section 2 on both sides of its edge, and the rows without one at
+"""Each time rule of docs/rules.md on both sides of its edge, and the rows without one at
 either extreme, over HTTP; time errors come after the role checks and before the reason."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def at(after_start: timedelta, since_change: timedelta = timedelta(0)) -> Moment
     return Moment(after_start=after_start, since_change=since_change)
 
 
-# (status, action, actor, moment, outcome): written from the spec's words, not computed.
+# (status, action, actor, moment, outcome): written from docs/rules.md's words, not computed.
 EDGES: list[tuple[str, str, Actor, Moment, str | None]] = [
     *[
         (status, action, actor, moment, outcome)
@@ -106,7 +106,7 @@ EDGES: list[tuple[str, str, Actor, Moment, str | None]] = [
 async def test_time_rules_at_their_edges(
     factory: Factory, status: str, action: str, actor: Actor, moment: Moment, outcome: str | None
 ) -> None:
-    # the hand-written table the other tests compute from agrees with the spec's edges
+    # the hand-written table the other tests compute from agrees with the documented edges
     reason = "  ran late  " if action in ACTIONS_WITH_REASON else UNSET
     sent = None if reason == UNSET else reason
     assert (

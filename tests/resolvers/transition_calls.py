@@ -126,7 +126,7 @@ async def attempt(
     before: dict[str, Any] | None = None,
 ) -> tuple[str | None, dict[str, Any]]:
     """Take the action and check the booking after it, as an admin reads it: unchanged when
-    refused; when changed, the spec's target status, version + 1 and exactly one new audit row.
+    refused; when changed, the table's target status, version + 1 and exactly one new audit row.
     Returns the error code (None for a change) and the booking after."""
     if before is None:
         before = await admin_view(factory, party, booking_id)
