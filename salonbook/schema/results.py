@@ -64,6 +64,7 @@ TransitionBookingResult = Annotated[
     | ReasonRequiredError
     | ConcurrentUpdateError
     | VersionConflictError
+    | SlotUnavailableError
     | IdempotencyConflictError
     | ValidationFailedError,
     strawberry.union("TransitionBookingResult"),
