@@ -30,10 +30,10 @@ from salonbook.observability.metrics import Metrics
 from salonbook.observability.metrics_listener import metrics_listener
 from salonbook.observability.metrics_page import metrics_endpoint
 from salonbook.observability.request_log import RequestObserver
-from salonbook.resolvers.deps import Deps
-from salonbook.resolvers.expire_pending import sweep_forever
 from salonbook.schema.schema import schema
 from salonbook.subscriptions.wiring import realtime
+from salonbook.use_cases.deps import Deps
+from salonbook.use_cases.expire_pending import sweep_forever
 from salonbook.webhooks import PaymentWebhook
 
 

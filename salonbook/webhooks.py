@@ -20,8 +20,8 @@ from salonbook.domain import bounds
 from salonbook.domain.clock import Clock
 from salonbook.domain.errors import ConcurrentUpdate
 from salonbook.observability.exchange import exchange_of
-from salonbook.resolvers.deps import Caller, Deps
-from salonbook.resolvers.payments import PaymentEvent, PaymentEventType, apply_payment
+from salonbook.use_cases.deps import Caller, Deps
+from salonbook.use_cases.payments import PaymentEvent, PaymentEventType, apply_payment
 
 SIGNATURE_HEADER = "salonbook-signature"
 TOLERANCE = timedelta(minutes=5)

@@ -15,12 +15,12 @@ from salonbook.config import Settings
 from salonbook.db.guards import EVENTS_CHANNEL
 from salonbook.db.urls import plain_url
 from salonbook.domain.clock import Clock
-from salonbook.resolvers.deps import Deps
 from salonbook.subscriptions.cursor import CursorCodec
 from salonbook.subscriptions.delivery import StreamParts
 from salonbook.subscriptions.listener import PostgresListenBackend
 from salonbook.subscriptions.redis_backend import RedisBackend
 from salonbook.subscriptions.tailer import Tailer
+from salonbook.use_cases.deps import Deps
 
 log = logging.getLogger("salonbook.realtime")
 

@@ -19,7 +19,7 @@ from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction, BookingStatus
 from salonbook.domain.system_actors import SCHEDULER
 from salonbook.looping import unless_stopping
-from salonbook.resolvers.deps import Deps
+from salonbook.use_cases.deps import Deps
 
 PAYMENT_TIMEOUT = "payment_timeout"
 log = logging.getLogger("salonbook.sweeper")

@@ -16,8 +16,8 @@ from salonbook.domain import bounds
 from salonbook.domain.errors import NotFound, VersionConflict
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction
-from salonbook.resolvers.deps import Caller, Deps
-from salonbook.resolvers.once import run_alone, run_once
+from salonbook.use_cases.deps import Caller, Deps
+from salonbook.use_cases.transactions import run_in_transaction, run_without_transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ async def transition_booking(
         return {"booking_id": str(booking_id), "status_change_id": recorded.id}
 
     if idempotency_key is None:
-        result = await run_alone(deps, work=work)
+        result = await run_without_transaction(deps, work=work)
     else:
         request = {
             "booking_id": str(booking_id),
@@ -90,7 +90,7 @@ async def transition_booking(
             operation="transitionBooking",
             request=request,
         )
-        result = await run_once(deps, use=use, work=work)
+        result = await run_in_transaction(deps, use=use, work=work)
     done = Transitioned(
         booking_id=UUID(result["booking_id"]), status_change_id=int(result["status_change_id"])
     )

@@ -16,8 +16,8 @@ from salonbook.db.notes import Note
 from salonbook.domain import bounds
 from salonbook.domain.changes import check_add_note, check_delete, check_reschedule
 from salonbook.domain.errors import NotFound, VersionConflict
-from salonbook.resolvers.deps import Caller, Deps
-from salonbook.resolvers.once import run_once
+from salonbook.use_cases.deps import Caller, Deps
+from salonbook.use_cases.transactions import run_in_transaction
 
 
 def _current(booking: bookings.Booking | None, expected_version: int | None) -> bookings.Booking:
@@ -82,7 +82,7 @@ async def reschedule_booking(
             operation="rescheduleBooking",
             request=request,
         )
-    result = await run_once(deps, use=use, work=work)
+    result = await run_in_transaction(deps, use=use, work=work)
     return int(result["reschedule_id"])
 
 
