@@ -20,9 +20,9 @@ from salonbook.db.serving_role import prepare_database
 from salonbook.db.urls import async_url
 from salonbook.demo import demo_banner, load_demo
 from salonbook.domain.clock import Clock, SystemClock
+from salonbook.garbage_collection import freeze_startup_objects
 from salonbook.graphql_view import Runtime, SalonbookGraphQL, unexpected
 from salonbook.health import readiness
-from salonbook.heap import settle
 from salonbook.intake.body_limit import BodyLimit
 from salonbook.intake.credentials import SingleCredentials
 from salonbook.observability.collectors import RuntimeCollector
@@ -124,7 +124,7 @@ def create_app(
             if demo:
                 await load_demo(engine, now=clock.now(), windows=settings.windows)
                 print(demo_banner(settings), flush=True)
-            settle()
+            freeze_startup_objects()
             yield
 
     async def healthz(request: Request) -> JSONResponse:

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from salonbook.background_loops import unless_stopping
 from salonbook.db import bookings
 from salonbook.db.bookings import booking_from_row
 from salonbook.db.engine import unit_of_work
@@ -18,7 +19,6 @@ from salonbook.db.tables import bookings as table
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction, BookingStatus
 from salonbook.domain.system_actors import SCHEDULER
-from salonbook.looping import unless_stopping
 from salonbook.use_cases.deps import Deps
 
 PAYMENT_TIMEOUT = "payment_timeout"
