@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.applications import Starlette
 
 from salonbook.db import bookings, history
-from salonbook.db.arrange import take_action
 from salonbook.db.bookings import Booking
 from salonbook.db.engine import TransactionAborted, driver_of, reading, unit_of_work
 from salonbook.domain.errors import ConcurrentUpdate, ErrorCode
@@ -20,6 +19,7 @@ from salonbook.domain.roles import Role
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction, BookingStatus
 from salonbook.use_cases.deps import Deps
+from salonbook.use_cases.seeding import take_action
 from salonbook.use_cases.transactions import Work, run_without_transaction
 from tests.support.factory import Factory
 
