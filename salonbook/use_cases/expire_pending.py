@@ -1,7 +1,7 @@
 """The payment-timeout sweeper: PENDING bookings never paid are cancelled by system.
 
-Rows are locked with SKIP LOCKED, so sweepers in several processes share the work and each
-booking is cancelled once."""
+The bookings are locked skipping those another sweeper holds, so sweepers in several processes
+share the work and each booking is cancelled once."""
 
 from __future__ import annotations
 
@@ -9,15 +9,11 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from salonbook.background_loops import unless_stopping
 from salonbook.db import bookings
-from salonbook.db.bookings import booking_from_row
 from salonbook.db.engine import unit_of_work
-from salonbook.db.tables import bookings as table
 from salonbook.domain.rules import decide
-from salonbook.domain.statuses import BookingAction, BookingStatus
+from salonbook.domain.statuses import BookingAction
 from salonbook.domain.system_actors import SCHEDULER
 from salonbook.use_cases.deps import Deps
 
@@ -31,18 +27,9 @@ async def expire_pending(deps: Deps, *, payment_timeout: timedelta, batch: int =
     expired = 0
     while True:
         async with unit_of_work(deps.engine) as connection:
-            rows = await connection.execute(
-                select(table)
-                .where(
-                    table.c.status == BookingStatus.PENDING.value,
-                    table.c.deleted_at.is_(None),
-                    table.c.created_at < now - payment_timeout,
-                )
-                .order_by(table.c.created_at)
-                .limit(batch)
-                .with_for_update(skip_locked=True)
+            found = await bookings.lock_pending_created_before(
+                connection, moment=now - payment_timeout, limit=batch
             )
-            found = [booking_from_row(row._mapping) for row in rows]
             for booking in found:
                 change = decide(
                     actor=SCHEDULER,
