@@ -69,19 +69,16 @@ async def create_booking(
         )
         return {"booking_id": str(booking.id)}
 
-    use = None
-    if idempotency_key is not None:
-        request = {
+    use = key_use(
+        actor_id=actor.person_id,
+        key=idempotency_key,
+        operation="createBooking",
+        request={
             "customer_id": str(customer),
             "stylist_id": str(stylist_id),
             "service_id": str(service_id),
             "start": start.isoformat(),
-        }
-        use = key_use(
-            actor_id=actor.person_id,
-            key=idempotency_key,
-            operation="createBooking",
-            request=request,
-        )
+        },
+    )
     result = await run_in_transaction(deps, use=use, work=work)
     return UUID(result["booking_id"])

@@ -5,11 +5,10 @@ share the work and each booking is cancelled once."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 
-from salonbook.background_loops import unless_stopping
+from salonbook.background_loops import repeat
 from salonbook.db import bookings
 from salonbook.db.engine import unit_of_work
 from salonbook.domain.rules import decide
@@ -57,14 +56,10 @@ async def expire_pending(deps: Deps, *, payment_timeout: timedelta, batch: int =
 
 async def sweep_forever(deps: Deps, *, payment_timeout: timedelta, every: float) -> None:
     """The server's periodic sweeper; failures are logged and retried at the next round."""
-    while True:
-        try:
-            expired = await expire_pending(deps, payment_timeout=payment_timeout)
-            if expired:
-                log.info("cancelled %d unpaid bookings (payment timeout)", expired)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:
-            unless_stopping(error)
-            log.warning("the payment-timeout sweep failed", exc_info=True)
-        await asyncio.sleep(every)
+
+    async def sweep() -> None:
+        expired = await expire_pending(deps, payment_timeout=payment_timeout)
+        if expired:
+            log.info("cancelled %d unpaid bookings (payment timeout)", expired)
+
+    await repeat(sweep, every=every, log=log, failure="the payment-timeout sweep failed")
