@@ -20,12 +20,12 @@ from bench.http1 import KeepAliveClient
 from salonbook.auth.tokens import mint_token
 from salonbook.config import DEVELOPMENT_JWT_SECRET
 from salonbook.db import bookings, people
-from salonbook.db.arrange import take_action
 from salonbook.db.engine import unit_of_work
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
 from salonbook.domain.transitions import find_transition
+from salonbook.use_cases.seeding import take_action
 
 TRANSITION = """
 mutation Flip($input: TransitionBookingInput!) {

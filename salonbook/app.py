@@ -20,9 +20,9 @@ from salonbook.db.serving_role import prepare_database
 from salonbook.db.urls import async_url
 from salonbook.demo import demo_banner, load_demo
 from salonbook.domain.clock import Clock, SystemClock
+from salonbook.garbage_collection import freeze_startup_objects
 from salonbook.graphql_view import Runtime, SalonbookGraphQL, unexpected
 from salonbook.health import readiness
-from salonbook.heap import settle
 from salonbook.intake.body_limit import BodyLimit
 from salonbook.intake.credentials import SingleCredentials
 from salonbook.observability.collectors import RuntimeCollector
@@ -30,10 +30,10 @@ from salonbook.observability.metrics import Metrics
 from salonbook.observability.metrics_listener import metrics_listener
 from salonbook.observability.metrics_page import metrics_endpoint
 from salonbook.observability.request_log import RequestObserver
-from salonbook.resolvers.deps import Deps
-from salonbook.resolvers.expire_pending import sweep_forever
 from salonbook.schema.schema import schema
 from salonbook.subscriptions.wiring import realtime
+from salonbook.use_cases.deps import Deps
+from salonbook.use_cases.expire_pending import sweep_forever
 from salonbook.webhooks import PaymentWebhook
 
 
@@ -124,7 +124,7 @@ def create_app(
             if demo:
                 await load_demo(engine, now=clock.now(), windows=settings.windows)
                 print(demo_banner(settings), flush=True)
-            settle()
+            freeze_startup_objects()
             yield
 
     async def healthz(request: Request) -> JSONResponse:

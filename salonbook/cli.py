@@ -75,8 +75,8 @@ def _expire_pending(args: argparse.Namespace, settings: Settings) -> int:
     from salonbook.db.engine import create_engine
     from salonbook.db.urls import async_url
     from salonbook.domain.clock import SystemClock
-    from salonbook.resolvers.deps import Deps
-    from salonbook.resolvers.expire_pending import expire_pending
+    from salonbook.use_cases.deps import Deps
+    from salonbook.use_cases.expire_pending import expire_pending
 
     async def run(url: str) -> int:
         engine = create_engine(url, pool_size=1)

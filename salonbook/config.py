@@ -6,6 +6,7 @@ import enum
 import hashlib
 import hmac
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -137,6 +138,13 @@ class Settings(BaseSettings):
     def _split_proxies(cls, raw: object) -> object:
         if isinstance(raw, str):
             return tuple(part.strip() for part in raw.split(",") if part.strip())
+        return raw
+
+    @field_validator("broadcast_url")
+    @classmethod
+    def _redis_installed(cls, raw: str | None) -> str | None:
+        if raw and raw.startswith(("redis://", "rediss://")) and find_spec("redis") is None:
+            raise ValueError("a Redis broadcast needs the redis extra: salonbook[redis]")
         return raw
 
     @field_validator("metrics_address")

@@ -12,13 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from salonbook.auth.tokens import mint_token
 from salonbook.config import Settings
 from salonbook.db import bookings, people, services
-from salonbook.db.arrange import take_action
 from salonbook.db.engine import unit_of_work
 from salonbook.db.services import Service
 from salonbook.domain.model import Actor, Windows
 from salonbook.domain.roles import Role
 from salonbook.domain.start_times import on_grid
 from salonbook.domain.statuses import BookingAction
+from salonbook.use_cases.seeding import take_action
 
 NAMESPACE = uuid.UUID("5a10b00c-0000-4000-8000-000000000000")
 

@@ -22,11 +22,11 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from salonbook.auth.principal import Authenticator
 from salonbook.auth.tokens import InvalidToken
 from salonbook.intake.graphql_requests import StrictRequests, refused
-from salonbook.resolvers.deps import Caller, Deps
 from salonbook.schema.context import RequestContext
 from salonbook.schema.live_events import CallerUnavailable, LiveTransportWS
 from salonbook.schema.shaping import RETRY_AFTER_SECONDS, shape_error
 from salonbook.subscriptions.delivery import StreamParts
+from salonbook.use_cases.deps import Caller, Deps
 
 if TYPE_CHECKING:
     from salonbook.webhooks import PaymentWebhook

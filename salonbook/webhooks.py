@@ -19,9 +19,9 @@ from salonbook.auth.principal import Authenticator
 from salonbook.domain import bounds
 from salonbook.domain.clock import Clock
 from salonbook.domain.errors import ConcurrentUpdate
-from salonbook.observability.exchange import exchange_of
-from salonbook.resolvers.deps import Caller, Deps
-from salonbook.resolvers.payments import PaymentEvent, PaymentEventType, apply_payment
+from salonbook.observability.observation import observation_of
+from salonbook.use_cases.deps import Caller, Deps
+from salonbook.use_cases.payments import PaymentEvent, PaymentEventType, apply_payment
 
 SIGNATURE_HEADER = "salonbook-signature"
 TOLERANCE = timedelta(minutes=5)
@@ -101,7 +101,7 @@ class PaymentWebhook:
         except ConcurrentUpdate as busy:
             return JSONResponse({"error": busy.message, "retryable": True}, status_code=409)
         code = outcome.body.get("code") if outcome.status_code >= 400 else None
-        exchange = exchange_of(request.scope)
-        if isinstance(code, str) and exchange is not None:
-            exchange.codes = [code]  # a 409 alone would be counted as CONCURRENT_UPDATE
+        observation = observation_of(request.scope)
+        if isinstance(code, str) and observation is not None:
+            observation.codes = [code]  # a 409 alone would be counted as CONCURRENT_UPDATE
         return JSONResponse(outcome.body, status_code=outcome.status_code)

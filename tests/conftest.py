@@ -24,7 +24,7 @@ from salonbook.db.engine import create_engine
 from salonbook.db.privileges import APP_ROLE, OWNER_ROLE, ensure_roles
 from salonbook.db.urls import async_url, plain_url
 from salonbook.domain.clock import SettableClock
-from salonbook.resolvers.deps import Deps
+from salonbook.use_cases.deps import Deps
 from tests.support.api import Api
 from tests.support.factory import Factory
 

@@ -19,7 +19,7 @@ import pytest
 
 from salonbook.db.urls import plain_url
 from salonbook.domain.clock import SettableClock
-from salonbook.resolvers.deps import Deps
+from salonbook.use_cases.deps import Deps
 from tests.resolvers.sweeps import salon, stored, sweep, timed_out
 from tests.support.factory import Factory
 

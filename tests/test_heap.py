@@ -6,7 +6,7 @@ import gc
 
 from starlette.applications import Starlette
 
-from salonbook.heap import YOUNG_GENERATION
+from salonbook.garbage_collection import YOUNG_GENERATION
 
 
 def test_a_started_app_has_frozen_its_start_up_objects(app: Starlette) -> None:

@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from salonbook.looping import unless_stopping
+from salonbook.background_loops import unless_stopping
 
 
 async def rounds(hidden: asyncio.Event, failures: list[str]) -> None:

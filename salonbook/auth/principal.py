@@ -13,7 +13,7 @@ from salonbook.domain import bounds
 from salonbook.domain.clock import Clock
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
-from salonbook.resolvers.deps import Caller
+from salonbook.use_cases.deps import Caller
 
 
 def bearer_token(authorization: str | None) -> str | None:

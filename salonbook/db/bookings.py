@@ -117,6 +117,25 @@ async def load(connection: AsyncConnection, *, booking_id: UUID) -> Booking | No
     return (await load_many(connection, ids=[booking_id])).get(booking_id)
 
 
+async def lock_pending_created_before(
+    connection: AsyncConnection, *, moment: datetime, limit: int
+) -> list[Booking]:
+    """The oldest live PENDING bookings created before the moment, locked. Rows another
+    transaction holds are skipped (SKIP LOCKED), so sweepers in several processes share them."""
+    rows = await connection.execute(
+        select(bookings)
+        .where(
+            bookings.c.status == BookingStatus.PENDING.value,
+            _LIVE,
+            bookings.c.created_at < moment,
+        )
+        .order_by(bookings.c.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [booking_from_row(row._mapping) for row in rows]
+
+
 async def create(
     connection: AsyncConnection,
     *,

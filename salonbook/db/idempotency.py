@@ -26,7 +26,13 @@ class KeyUse:
     request_hash: str
 
 
-def key_use(*, actor_id: UUID, key: str, operation: str, request: dict[str, Any]) -> KeyUse:
+def key_use(
+    *, actor_id: UUID, key: str | None, operation: str, request: dict[str, Any]
+) -> KeyUse | None:
+    """The request's use of its idempotency key (None: the client sent none); a replay must
+    repeat the operation and the request, compared by digest."""
+    if key is None:
+        return None
     canonical = orjson.dumps(request, option=orjson.OPT_SORT_KEYS, default=str)
     digest = hashlib.sha256(operation.encode() + b"\0" + canonical).hexdigest()
     return KeyUse(actor_id=actor_id, key=key, operation=operation, request_hash=digest)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from salonbook.domain import bounds
-from salonbook.domain.errors import Forbidden, InvalidTransition, NotFound
+from salonbook.domain.errors import Forbidden, InvalidTransition, NotFound, VersionConflict
 from salonbook.domain.model import Actor, BookingFacts, Windows, can_view, owns
 from salonbook.domain.roles import Role
 from salonbook.domain.start_times import check_start
@@ -18,6 +18,15 @@ RESCHEDULABLE = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
 def _visible(actor: Actor, booking: BookingFacts) -> None:
     if not can_view(actor, booking):
         raise NotFound("booking not found")
+
+
+def check_expected_version(booking: BookingFacts, expected_version: int | None) -> None:
+    """A client that names the version it decided on is refused once the booking has moved on."""
+    if expected_version is not None and expected_version != booking.version:
+        raise VersionConflict(
+            f"the booking is at version {booking.version}, not {expected_version}",
+            current_version=booking.version,
+        )
 
 
 def check_reschedule(

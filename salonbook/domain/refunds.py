@@ -39,3 +39,14 @@ def refund_for_cancellation(
 
 def refund_for_no_show() -> Refund:
     return Refund(RefundPolicy.NO_REFUND, 0)
+
+
+def refund_for(
+    target: BookingStatus, *, booking: BookingFacts, actor: Actor, now: datetime, windows: Windows
+) -> Refund | None:
+    """What a change to `target` refunds: a cancellation or a no-show does, nothing else."""
+    if target is BookingStatus.CANCELLED:
+        return refund_for_cancellation(booking=booking, actor=actor, now=now, windows=windows)
+    if target is BookingStatus.NO_SHOW:
+        return refund_for_no_show()
+    return None

@@ -16,7 +16,7 @@ from salonbook.domain.errors import (
     UndoWindowExpired,
 )
 from salonbook.domain.model import Actor, BookingFacts, Windows, can_view, owns
-from salonbook.domain.refunds import Refund, refund_for_cancellation, refund_for_no_show
+from salonbook.domain.refunds import Refund, refund_for
 from salonbook.domain.statuses import BookingAction, BookingStatus, ReasonRule, TimeRule
 from salonbook.domain.transitions import Permit, Transition, find_transition, role_ever_performs
 
@@ -53,15 +53,32 @@ def decide(
     cleaned = bounds.reason(reason)
     transition, permit = _authorise(actor=actor, booking=booking, action=action)
     _check_time(permit.time_rule, booking=booking, now=now, windows=windows)
-    if not permit.reason.accepts_reason:
-        cleaned = None
-    elif permit.reason is ReasonRule.REQUIRED and not cleaned:
-        raise ReasonRequired(f"{action} needs a reason")
-    return StatusChange(
-        transition=transition,
-        permit=permit,
-        reason=cleaned or None,
-        refund=_refund(transition, booking=booking, actor=actor, now=now, windows=windows),
+    return _change(
+        transition, permit, reason=cleaned, booking=booking, actor=actor, now=now, windows=windows
+    )
+
+
+def change_without_time_rules(
+    *,
+    actor: Actor,
+    booking: BookingFacts,
+    action: BookingAction,
+    reason: str | None,
+    now: datetime,
+    windows: Windows,
+) -> StatusChange:
+    """The change an action makes when "who may, and when" is skipped, for demo data and test
+    set-ups: still a transition of the table, by a role it names, with its reason and refund.
+    Raises ValueError when the table has no such transition for the role."""
+    cleaned = bounds.reason(reason)
+    transition = find_transition(booking.status, action)
+    if transition is None:
+        raise ValueError(f"{action} is not possible from {booking.status}")
+    permit = transition.permit_for(actor.role)
+    if permit is None:
+        raise ValueError(f"a {actor.role} never takes {action} from {booking.status}")
+    return _change(
+        transition, permit, reason=cleaned, booking=booking, actor=actor, now=now, windows=windows
     )
 
 
@@ -113,16 +130,20 @@ def _check_time(
         raise UndoWindowExpired(f"a start can be undone only within {windows.undo_start}")
 
 
-def _refund(
+def _change(
     transition: Transition,
+    permit: Permit,
     *,
+    reason: str | None,
     booking: BookingFacts,
     actor: Actor,
     now: datetime,
     windows: Windows,
-) -> Refund | None:
-    if transition.target is BookingStatus.CANCELLED:
-        return refund_for_cancellation(booking=booking, actor=actor, now=now, windows=windows)
-    if transition.target is BookingStatus.NO_SHOW:
-        return refund_for_no_show()
-    return None
+) -> StatusChange:
+    """The permitted transition with its reason (a bounded one) and its refund."""
+    if not permit.reason.accepts_reason:
+        reason = None
+    elif permit.reason is ReasonRule.REQUIRED and reason is None:
+        raise ReasonRequired(f"{transition.action} needs a reason")
+    refund = refund_for(transition.target, booking=booking, actor=actor, now=now, windows=windows)
+    return StatusChange(transition=transition, permit=permit, reason=reason, refund=refund)

@@ -14,7 +14,7 @@ from starlette.types import Scope
 from strawberry.http import GraphQLRequestData
 
 from salonbook.intake.refusals import refusal
-from salonbook.observability.exchange import outcome_of_status
+from salonbook.observability.observation import outcome_of_status
 
 
 def refused(scope: Scope, error: HTTPException) -> JSONResponse:

@@ -10,7 +10,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from sqlalchemy.pool import QueuePool
 
-from salonbook.subscriptions.redis_backend import RedisBackend
+from salonbook.subscriptions.listener import PostgresListenBackend
 
 if TYPE_CHECKING:
     from salonbook.graphql_view import Runtime
@@ -45,7 +45,7 @@ class RuntimeCollector:
                 "Times the realtime listener connection was lost and made again",
                 labels=["backend"],
             )
-            backend = "redis" if isinstance(stream.listener, RedisBackend) else "postgres"
+            backend = "postgres" if isinstance(stream.listener, PostgresListenBackend) else "redis"
             reconnects.add_metric([backend], stream.listener.reconnects)
             yield reconnects
 

@@ -1,6 +1,6 @@
 """Observing GraphQL operations from the schema's `on_operation` hook (no per-field hooks):
-their type, name and outcome go to the exchange that carries them, mutation results to their
-counter."""
+their type, name and outcome go to the observation of the request that carries them, mutation
+results to their counter."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.types import ExecutionContext
 
 from salonbook.domain.errors import SalonbookError
-from salonbook.observability.exchange import Exchange, exchange_of, outcome_of_codes
+from salonbook.observability.observation import Observation, observation_of, outcome_of_codes
 
 NAME_LIMIT = 100
 NO_CODE = "GRAPHQL_VALIDATION_FAILED"
@@ -34,8 +34,8 @@ def note_mutation_result(typename: str, code: str | None) -> None:
 def observed(context: ExecutionContext) -> Iterator[None]:
     """Around an operation (the schema's one extension): what ends inside it, its errors
     already shaped, is what is observed."""
-    exchange = exchange_of(getattr(getattr(context.context, "request", None), "scope", None))
-    if exchange is None:
+    observation = observation_of(getattr(getattr(context.context, "request", None), "scope", None))
+    if observation is None:
         yield
         return
     results: list[tuple[str, str | None]] = []
@@ -48,12 +48,12 @@ def observed(context: ExecutionContext) -> Iterator[None]:
         raise
     finally:
         _results.set(None)  # a cancelled subscription ends here too, and is no failure
-        _observe(context, exchange, results, failure)
+        _observe(context, observation, results, failure)
 
 
 def _observe(
     context: ExecutionContext,
-    exchange: Exchange,
+    observation: Observation,
     results: list[tuple[str, str | None]],
     failure: Exception | None,
 ) -> None:
@@ -68,24 +68,24 @@ def _observe(
     else:
         codes = _failure_codes(failure)
     if results:
-        metrics = exchange.metrics.mutation_results
+        metrics = observation.metrics.mutation_results
         for field, (typename, code) in zip(
             _mutation_fields(context, results), results, strict=True
         ):
             metrics.labels(field, code or typename).inc()
             if code is not None and codes is not None:
                 codes.append(code)
-    exchange.operations += 1
-    if not exchange.websocket:  # an HTTP request: its observer counts it and logs it
-        exchange.operation_type = operation_type
-        exchange.operation_name = name[:NAME_LIMIT] if name else None
-        exchange.codes = codes
+    observation.operations += 1
+    if not observation.websocket:  # an HTTP request: its observer counts it and logs it
+        observation.operation_type = operation_type
+        observation.operation_name = name[:NAME_LIMIT] if name else None
+        observation.codes = codes
         return
     # over a websocket, each operation is counted as it ends
     if operation_type == "subscription":
-        exchange.subscriptions += 1
+        observation.subscriptions += 1
     outcome = outcome_of_codes(codes) if codes is not None else "INTERNAL_ERROR"
-    exchange.metrics.requests.labels(operation_type, outcome).inc()
+    observation.metrics.requests.labels(operation_type, outcome).inc()
 
 
 def _failure_codes(failure: Exception | None) -> list[str] | None:

@@ -14,14 +14,14 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from salonbook.observability.exchange import (
+from salonbook.observability.metrics import Metrics
+from salonbook.observability.observation import (
     OK,
     SCOPE_KEY,
-    Exchange,
+    Observation,
     outcome_of_codes,
     outcome_of_status,
 )
-from salonbook.observability.metrics import Metrics
 
 log = logging.getLogger("salonbook.requests")
 
@@ -64,10 +64,10 @@ class RequestObserver:
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
-        exchange = _open(scope, self.metrics, websocket=False)
+        observation = _open(scope, self.metrics, websocket=False)
         if scope["path"] == WEBHOOK:
-            exchange.operation_type = "webhook"
-        header = (REQUEST_ID_HEADER, exchange.request_id.encode())
+            observation.operation_type = "webhook"
+        header = (REQUEST_ID_HEADER, observation.request_id.encode())
         status = 500  # unless a response starts
 
         async def send_with_id(message: Message) -> None:
@@ -81,17 +81,17 @@ class RequestObserver:
             await self.app(scope, receive, send_with_id)
         finally:
             duration = time.perf_counter() - started
-            codes = exchange.codes
+            codes = observation.codes
             outcome = outcome_of_codes(codes) if codes is not None else outcome_of_status(status)
-            kind = exchange.operation_type
+            kind = observation.operation_type
             self.metrics.requests.labels(kind, outcome).inc()
             self.metrics.request_duration.labels(kind).observe(duration)
-            _log(scope, exchange, "request", outcome=outcome, status=status, duration=duration)
+            _log(scope, observation, "request", outcome=outcome, status=status, duration=duration)
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
-        exchange = _open(scope, self.metrics, websocket=True)
-        exchange.operation_type = "websocket"
+        observation = _open(scope, self.metrics, websocket=True)
+        observation.operation_type = "websocket"
         close_code: int | None = None
 
         async def watched_send(message: Message) -> None:
@@ -114,34 +114,45 @@ class RequestObserver:
             outcome = _CLOSE_OUTCOMES.get(code, "PROTOCOL_ERROR" if code >= 4000 else OK)
             duration = time.perf_counter() - started
             _log(
-                scope, exchange, "websocket closed", outcome=outcome, status=code, duration=duration
+                scope,
+                observation,
+                "websocket closed",
+                outcome=outcome,
+                status=code,
+                duration=duration,
             )
 
 
-def _open(scope: Scope, metrics: Metrics, *, websocket: bool) -> Exchange:
-    exchange = Exchange(metrics=metrics, request_id=request_id(scope), websocket=websocket)
-    scope.setdefault("state", {})[SCOPE_KEY] = exchange
-    return exchange
+def _open(scope: Scope, metrics: Metrics, *, websocket: bool) -> Observation:
+    observation = Observation(metrics=metrics, request_id=request_id(scope), websocket=websocket)
+    scope.setdefault("state", {})[SCOPE_KEY] = observation
+    return observation
 
 
 def _log(
-    scope: Scope, exchange: Exchange, message: str, *, outcome: str, status: int, duration: float
+    scope: Scope,
+    observation: Observation,
+    message: str,
+    *,
+    outcome: str,
+    status: int,
+    duration: float,
 ) -> None:
     if not log.isEnabledFor(logging.INFO):
         return
     actor = getattr(scope["state"].get("caller"), "actor", None)
     fields: dict[str, Any] = {
-        "request_id": exchange.request_id,
+        "request_id": observation.request_id,
         "path": scope["path"],
-        "operation_type": exchange.operation_type,
-        "operation_name": exchange.operation_name,
+        "operation_type": observation.operation_type,
+        "operation_name": observation.operation_name,
         "actor_id": str(actor.person_id) if actor is not None else None,
         "actor_role": actor.role.value if actor is not None else None,
         "outcome": outcome,
         "status": status,
         "duration_ms": round(duration * 1000, 3),
     }
-    if exchange.websocket:
-        fields["operations"] = exchange.operations
-        fields["subscriptions"] = exchange.subscriptions
+    if observation.websocket:
+        fields["operations"] = observation.operations
+        fields["subscriptions"] = observation.subscriptions
     log.info(message, extra={"fields": fields})

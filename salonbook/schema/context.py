@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from strawberry.types import Info as StrawberryInfo
 
-from salonbook.resolvers.deps import Caller, Deps
 from salonbook.schema.loaders import Loaders
+from salonbook.use_cases.deps import Caller, Deps
 
 if TYPE_CHECKING:
     from salonbook.subscriptions.delivery import StreamParts

@@ -7,10 +7,6 @@ import uuid
 import strawberry
 
 from salonbook.db.services import Service
-from salonbook.resolvers import catalog, directory
-from salonbook.resolvers.create_booking import create_booking
-from salonbook.resolvers.queries import booking as load_booking
-from salonbook.resolvers.transition_booking import transition_booking
 from salonbook.schema.attempt import attempt
 from salonbook.schema.context import Info
 from salonbook.schema.inputs import (
@@ -33,6 +29,10 @@ from salonbook.schema.results import (
 )
 from salonbook.schema.types import BookingStatusChange, BookingType, PersonType, ServiceType
 from salonbook.schema.workflow_mutations import WorkflowMutations
+from salonbook.use_cases import catalog, directory
+from salonbook.use_cases.create_booking import create_booking
+from salonbook.use_cases.queries import booking as load_booking
+from salonbook.use_cases.transition_booking import transition_booking
 
 
 @strawberry.type

@@ -16,11 +16,11 @@ from salonbook.db.pages import BookingQuery, Position
 from salonbook.domain import bounds
 from salonbook.domain.errors import NotFound, ValidationFailed
 from salonbook.domain.start_times import filter_bound
-from salonbook.resolvers import catalog, directory, queries
 from salonbook.schema.context import Info
 from salonbook.schema.inputs import BookingFilter, parse_id
 from salonbook.schema.loaders import prefetch
 from salonbook.schema.types import BookingType, PersonType, ServiceType
+from salonbook.use_cases import catalog, directory, queries
 
 
 @strawberry.type

@@ -5,8 +5,6 @@ from __future__ import annotations
 import strawberry
 
 from salonbook.db import people
-from salonbook.resolvers import booking_changes, erasure
-from salonbook.resolvers.queries import booking as load_booking
 from salonbook.schema.attempt import attempt
 from salonbook.schema.context import Info
 from salonbook.schema.inputs import (
@@ -29,6 +27,8 @@ from salonbook.schema.workflow_results import (
     RescheduleBookingResult,
     RescheduleBookingSuccess,
 )
+from salonbook.use_cases import booking_changes, erasure
+from salonbook.use_cases.queries import booking as load_booking
 
 
 @strawberry.type

@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped]
 from broadcaster import BroadcastBackend, Event
 
-from salonbook.looping import unless_stopping
+from salonbook.background_loops import unless_stopping
 
 log = logging.getLogger("salonbook.listener")
 

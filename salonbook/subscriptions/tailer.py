@@ -14,11 +14,11 @@ from datetime import timedelta
 from broadcaster import Broadcast
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from salonbook.background_loops import unless_stopping
 from salonbook.db import outbox
 from salonbook.db.guards import EVENTS_CHANNEL
 from salonbook.db.outbox import Snapshot
 from salonbook.domain.clock import Clock
-from salonbook.looping import unless_stopping
 from salonbook.schema.loaders import Loaders
 from salonbook.subscriptions.cursor import EventCursor
 from salonbook.subscriptions.feed import Delivery, Feed

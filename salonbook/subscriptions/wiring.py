@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from broadcaster import Broadcast
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,12 +16,14 @@ from salonbook.config import Settings
 from salonbook.db.guards import EVENTS_CHANNEL
 from salonbook.db.urls import plain_url
 from salonbook.domain.clock import Clock
-from salonbook.resolvers.deps import Deps
 from salonbook.subscriptions.cursor import CursorCodec
 from salonbook.subscriptions.delivery import StreamParts
 from salonbook.subscriptions.listener import PostgresListenBackend
-from salonbook.subscriptions.redis_backend import RedisBackend
 from salonbook.subscriptions.tailer import Tailer
+from salonbook.use_cases.deps import Deps
+
+if TYPE_CHECKING:
+    from salonbook.subscriptions.redis_backend import RedisBackend
 
 log = logging.getLogger("salonbook.realtime")
 
@@ -31,6 +34,9 @@ def uses_redis(settings: Settings) -> bool:
 
 def make_listener(settings: Settings, *, url: str) -> PostgresListenBackend | RedisBackend:
     if settings.broadcast_url and uses_redis(settings):
+        # imported here: redis is an optional extra, installed only where it is used
+        from salonbook.subscriptions.redis_backend import RedisBackend
+
         return RedisBackend(settings.broadcast_url)
     return PostgresListenBackend(plain_url(url))
 

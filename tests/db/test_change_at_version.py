@@ -11,7 +11,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.db import bookings
-from salonbook.db.arrange import take_action
 from salonbook.db.bookings import Booking
 from salonbook.db.engine import TransactionAborted, statement_by_statement, unit_of_work
 from salonbook.domain.errors import ConcurrentUpdate
@@ -19,6 +18,7 @@ from salonbook.domain.model import Actor, Windows
 from salonbook.domain.roles import Role
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction, BookingStatus
+from salonbook.use_cases.seeding import take_action
 from tests.support.factory import Factory, Party
 
 CANCEL_REASON = "the customer called"

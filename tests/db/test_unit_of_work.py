@@ -16,12 +16,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.db import bookings
-from salonbook.db.arrange import take_action
 from salonbook.db.engine import TransactionFailed, driver_of, unit_of_work
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
 from salonbook.schema.shaping import shape_error
+from salonbook.use_cases.seeding import take_action
 from tests.support.factory import Factory
 
 XID = "SELECT pg_current_xact_id()::text"
@@ -173,8 +173,8 @@ async def test_a_unit_on_a_connection_whose_begin_was_cancelled_still_commits(
     """A BEGIN cancelled before its reply was read leaves asyncpg believing a transaction of
     its own is open on the connection; a unit of work that then used asyncpg's transactions
     would run as a savepoint of it, "commit" by releasing the savepoint, and lose everything
-    when the connection was closed. Found by a CI-like run: run_once returned success and its
-    insert was not there."""
+    when the connection was closed. Found by a CI-like run: run_in_transaction returned success
+    and its insert was not there."""
     name = f"after-a-cancelled-begin-{uuid.uuid4().hex[:8]}"
     async with lone_engine.connect() as connection:
         begin = asyncio.ensure_future(driver_of(connection).transaction().start())

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 
 from salonbook.domain.clock import SettableClock
 from salonbook.domain.system_actors import PAYMENTS, SCHEDULER
-from salonbook.resolvers.expire_pending import expire_pending
+from salonbook.use_cases.expire_pending import expire_pending
 from tests.e2e.payment_calls import FAILED, SUCCEEDED, Scene, encode, payment, scene
 from tests.support.api import Api
 from tests.support.factory import Factory

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from salonbook.domain.model import Actor, Windows
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingStatus
-from salonbook.resolvers.create_booking import create_booking
-from salonbook.resolvers.deps import Caller, Deps
+from salonbook.use_cases.create_booking import create_booking
+from salonbook.use_cases.deps import Caller, Deps
 from tests.support.api import Api
 from tests.support.factory import Factory
 from tests.support.footprint import footprint

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
-from salonbook.db.arrange import take_action
 from salonbook.db.engine import unit_of_work
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction
+from salonbook.use_cases.seeding import take_action
 from tests.observability.scrape import Reading, labels, scrape, scrape_until
 from tests.subscriptions.streams import (
     EVENTS,

@@ -16,8 +16,8 @@ from salonbook.db.services import Service
 from salonbook.domain.clock import SettableClock
 from salonbook.domain.statuses import BookingStatus
 from salonbook.domain.system_actors import SCHEDULER
-from salonbook.resolvers.deps import Deps
-from salonbook.resolvers.expire_pending import expire_pending
+from salonbook.use_cases.deps import Deps
+from salonbook.use_cases.expire_pending import expire_pending
 from tests.support.factory import Factory, Party
 
 PAYMENT_TIMEOUT = timedelta(minutes=15)

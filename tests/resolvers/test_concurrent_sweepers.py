@@ -10,8 +10,8 @@ import pytest
 from starlette.applications import Starlette
 
 from salonbook.domain.clock import SettableClock
-from salonbook.resolvers.deps import Deps
-from salonbook.resolvers.expire_pending import expire_pending
+from salonbook.use_cases.deps import Deps
+from salonbook.use_cases.expire_pending import expire_pending
 from tests.conftest import BASE_TIME
 from tests.resolvers.sweeps import (
     PAYMENT_TIMEOUT,

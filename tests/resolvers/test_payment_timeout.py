@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.domain.clock import SettableClock
 from salonbook.domain.statuses import BookingStatus
-from salonbook.resolvers.deps import Deps
-from salonbook.resolvers.expire_pending import sweep_forever
+from salonbook.use_cases.deps import Deps
+from salonbook.use_cases.expire_pending import sweep_forever
 from tests.conftest import BASE_TIME
 from tests.resolvers.sweeps import PAYMENT_TIMEOUT, salon, stored, sweep, timed_out
 from tests.support.api import Api

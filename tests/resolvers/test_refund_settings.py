@@ -14,8 +14,8 @@ from starlette.applications import Starlette
 from salonbook.config import Settings
 from salonbook.domain.model import Actor, Windows
 from salonbook.domain.statuses import BookingAction, BookingStatus
-from salonbook.resolvers.deps import Caller, Deps
-from salonbook.resolvers.transition_booking import transition_booking
+from salonbook.use_cases.deps import Caller, Deps
+from salonbook.use_cases.transition_booking import transition_booking
 from tests.resolvers.sweeps import stored
 from tests.support.factory import Factory
 

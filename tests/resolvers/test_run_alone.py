@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.applications import Starlette
 
 from salonbook.db import bookings, history
-from salonbook.db.arrange import take_action
 from salonbook.db.bookings import Booking
 from salonbook.db.engine import TransactionAborted, driver_of, reading, unit_of_work
 from salonbook.domain.errors import ConcurrentUpdate, ErrorCode
@@ -19,8 +18,9 @@ from salonbook.domain.model import Actor, Windows
 from salonbook.domain.roles import Role
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction, BookingStatus
-from salonbook.resolvers.deps import Deps
-from salonbook.resolvers.once import Work, run_alone
+from salonbook.use_cases.deps import Deps
+from salonbook.use_cases.seeding import take_action
+from salonbook.use_cases.transactions import Work, run_without_transaction
 from tests.support.factory import Factory
 
 
@@ -59,7 +59,7 @@ async def test_a_booking_changed_after_it_was_read_is_read_again_and_decided_ane
         )  # fmt: skip
         return {"from": recorded.from_status.value, "version": changed.facts.version}
 
-    result = await run_alone(deps, work=work)
+    result = await run_without_transaction(deps, work=work)
 
     assert seen == [BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS]
     assert result == {"from": "IN_PROGRESS", "version": booking.facts.version + 2}
@@ -89,7 +89,7 @@ async def test_aborted_twice_is_a_concurrent_update(app: Starlette) -> None:
     attempts: list[int] = []
 
     with pytest.raises(TransactionAborted) as refused:
-        await run_alone(deps, work=raising("40001", attempts))
+        await run_without_transaction(deps, work=raising("40001", attempts))
     assert isinstance(refused.value, ConcurrentUpdate)
     assert refused.value.code is ErrorCode.CONCURRENT_UPDATE
     assert len(attempts) == 2
@@ -100,5 +100,5 @@ async def test_a_lock_not_available_is_not_retried(app: Starlette) -> None:
     attempts: list[int] = []
 
     with pytest.raises(ConcurrentUpdate):
-        await run_alone(deps, work=raising("55P03", attempts))
+        await run_without_transaction(deps, work=raising("55P03", attempts))
     assert len(attempts) == 1

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.applications import Starlette
 
 from salonbook.domain.errors import ConcurrentUpdate, ErrorCode
-from salonbook.resolvers.deps import Deps
-from salonbook.resolvers.once import Work, run_once
+from salonbook.use_cases.deps import Deps
+from salonbook.use_cases.transactions import Work, run_in_transaction
 
 INSERT = text(
     "INSERT INTO services (id, name, duration_minutes, price_cents, currency, active,"
@@ -56,7 +56,7 @@ async def test_an_aborted_transaction_runs_once_more(
     name, attempts = f"retry-{uuid.uuid4().hex[:8]}", list[int]()
 
     work = inserting(name, attempts, aborted=sqlstate, times=1)
-    assert await run_once(deps, use=None, work=work) == {"done": True}
+    assert await run_in_transaction(deps, use=None, work=work) == {"done": True}
     assert len(attempts) == 2
     assert await names(engine, name) == 1  # the aborted attempt's insert is gone
 
@@ -69,7 +69,9 @@ async def test_aborted_twice_is_a_concurrent_update_that_keeps_nothing(
     name, attempts = f"retry-{uuid.uuid4().hex[:8]}", list[int]()
 
     with pytest.raises(ConcurrentUpdate) as refused:
-        await run_once(deps, use=None, work=inserting(name, attempts, aborted=sqlstate, times=2))
+        await run_in_transaction(
+            deps, use=None, work=inserting(name, attempts, aborted=sqlstate, times=2)
+        )
     assert refused.value.code is ErrorCode.CONCURRENT_UPDATE
     assert len(attempts) == 2
     assert await names(engine, name) == 0
@@ -80,6 +82,8 @@ async def test_a_lock_not_available_is_not_retried(app: Starlette, engine: Async
     name, attempts = f"busy-{uuid.uuid4().hex[:8]}", list[int]()
 
     with pytest.raises(ConcurrentUpdate):
-        await run_once(deps, use=None, work=inserting(name, attempts, aborted="55P03", times=1))
+        await run_in_transaction(
+            deps, use=None, work=inserting(name, attempts, aborted="55P03", times=1)
+        )
     assert len(attempts) == 1  # NOWAIT found the row busy: the caller decides
     assert await names(engine, name) == 0

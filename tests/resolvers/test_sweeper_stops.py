@@ -14,8 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.domain.clock import SettableClock
-from salonbook.resolvers.deps import Deps
-from salonbook.resolvers.expire_pending import sweep_forever
+from salonbook.use_cases.deps import Deps
+from salonbook.use_cases.expire_pending import sweep_forever
 from tests.resolvers.sweeps import PAYMENT_TIMEOUT, salon
 from tests.support.factory import Factory
 

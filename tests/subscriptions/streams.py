@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.applications import Starlette
 
 from salonbook.db import outbox
-from salonbook.db.arrange import take_action
 from salonbook.db.bookings import Booking
 from salonbook.db.engine import unit_of_work
 from salonbook.db.outbox import Snapshot
@@ -19,6 +18,7 @@ from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
 from salonbook.subscriptions.listener import LISTENER_NAME, PostgresListenBackend
 from salonbook.subscriptions.tailer import Tailer
+from salonbook.use_cases.seeding import take_action
 from tests.support.factory import Factory, Party
 
 EVENTS = """

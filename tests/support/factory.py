@@ -10,7 +10,6 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.db import bookings, people, services
-from salonbook.db.arrange import take_action
 from salonbook.db.bookings import Booking
 from salonbook.db.engine import unit_of_work
 from salonbook.db.people import Person
@@ -19,6 +18,7 @@ from salonbook.domain.clock import SettableClock
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
+from salonbook.use_cases.seeding import take_action
 from tests.support.api import Api
 
 S, A = BookingStatus, BookingAction

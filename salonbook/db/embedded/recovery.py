@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from salonbook.db.postmaster import (
+from salonbook.db.embedded.processes import (
     children,
     is_postmaster_of,
     process_alive,

@@ -10,7 +10,7 @@ from salonbook.db.people import Person
 from salonbook.domain import bounds
 from salonbook.domain.errors import Forbidden
 from salonbook.domain.roles import Role
-from salonbook.resolvers.deps import Caller, Deps
+from salonbook.use_cases.deps import Caller, Deps
 
 
 async def me(deps: Deps, caller: Caller) -> Person | None:

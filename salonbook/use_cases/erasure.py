@@ -11,7 +11,7 @@ from salonbook.db.engine import unit_of_work
 from salonbook.domain import bounds
 from salonbook.domain.errors import Forbidden, NotFound, ReasonRequired
 from salonbook.domain.roles import Role
-from salonbook.resolvers.deps import Caller, Deps
+from salonbook.use_cases.deps import Caller, Deps
 
 
 async def erase_person(deps: Deps, caller: Caller, *, person_id: UUID, reason: str | None) -> UUID:

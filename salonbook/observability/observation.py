@@ -1,5 +1,6 @@
-"""One HTTP request or one websocket connection, as it is observed: filled in by the request
-observer (salonbook/observability/request_log.py) and by the GraphQL operations it carries."""
+"""The observation of one HTTP request or one websocket connection: filled in by the request
+observer (salonbook/observability/request_log.py) and by the GraphQL operations it carries, then
+counted and logged; and the outcome a request is counted and logged under."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 
 from salonbook.observability.metrics import Metrics
 
-SCOPE_KEY = "salonbook.exchange"
-"""Where the exchange is kept in the ASGI scope's `state`."""
+SCOPE_KEY = "salonbook.observation"
+"""Where the observation is kept in the ASGI scope's `state`."""
 
 OK = "ok"
 _STATUS_CODES = {
@@ -39,7 +40,7 @@ def outcome_of_codes(codes: list[str]) -> str:
 
 
 @dataclass(slots=True)
-class Exchange:
+class Observation:
     metrics: Metrics
     request_id: str
     websocket: bool = False
@@ -51,7 +52,7 @@ class Exchange:
     subscriptions: int = 0
 
 
-def exchange_of(scope: Any) -> Exchange | None:
+def observation_of(scope: Any) -> Observation | None:
     state = scope.get("state") if isinstance(scope, dict) else None
     found = state.get(SCOPE_KEY) if state is not None else None
-    return found if isinstance(found, Exchange) else None
+    return found if isinstance(found, Observation) else None

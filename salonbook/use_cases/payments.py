@@ -13,7 +13,7 @@ from salonbook.domain.errors import ErrorCode, SalonbookError
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction
 from salonbook.domain.system_actors import PAYMENTS
-from salonbook.resolvers.deps import Caller, Deps
+from salonbook.use_cases.deps import Caller, Deps
 
 
 class PaymentEventType(enum.StrEnum):

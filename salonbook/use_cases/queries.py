@@ -10,7 +10,7 @@ from salonbook.db.engine import reading
 from salonbook.db.pages import BookingQuery, Position
 from salonbook.domain.errors import NotFound, ValidationFailed
 from salonbook.domain.model import can_view
-from salonbook.resolvers.deps import Caller, Deps
+from salonbook.use_cases.deps import Caller, Deps
 
 PAGE_LIMIT = 50
 

@@ -1,25 +1,20 @@
 """The payment-timeout sweeper: PENDING bookings never paid are cancelled by system.
 
-Rows are locked with SKIP LOCKED, so sweepers in several processes share the work and each
-booking is cancelled once."""
+The bookings are locked skipping those another sweeper holds, so sweepers in several processes
+share the work and each booking is cancelled once."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
-
+from salonbook.background_loops import repeat
 from salonbook.db import bookings
-from salonbook.db.bookings import booking_from_row
 from salonbook.db.engine import unit_of_work
-from salonbook.db.tables import bookings as table
 from salonbook.domain.rules import decide
-from salonbook.domain.statuses import BookingAction, BookingStatus
+from salonbook.domain.statuses import BookingAction
 from salonbook.domain.system_actors import SCHEDULER
-from salonbook.looping import unless_stopping
-from salonbook.resolvers.deps import Deps
+from salonbook.use_cases.deps import Deps
 
 PAYMENT_TIMEOUT = "payment_timeout"
 log = logging.getLogger("salonbook.sweeper")
@@ -31,18 +26,9 @@ async def expire_pending(deps: Deps, *, payment_timeout: timedelta, batch: int =
     expired = 0
     while True:
         async with unit_of_work(deps.engine) as connection:
-            rows = await connection.execute(
-                select(table)
-                .where(
-                    table.c.status == BookingStatus.PENDING.value,
-                    table.c.deleted_at.is_(None),
-                    table.c.created_at < now - payment_timeout,
-                )
-                .order_by(table.c.created_at)
-                .limit(batch)
-                .with_for_update(skip_locked=True)
+            found = await bookings.lock_pending_created_before(
+                connection, moment=now - payment_timeout, limit=batch
             )
-            found = [booking_from_row(row._mapping) for row in rows]
             for booking in found:
                 change = decide(
                     actor=SCHEDULER,
@@ -70,14 +56,10 @@ async def expire_pending(deps: Deps, *, payment_timeout: timedelta, batch: int =
 
 async def sweep_forever(deps: Deps, *, payment_timeout: timedelta, every: float) -> None:
     """The server's periodic sweeper; failures are logged and retried at the next round."""
-    while True:
-        try:
-            expired = await expire_pending(deps, payment_timeout=payment_timeout)
-            if expired:
-                log.info("cancelled %d unpaid bookings (payment timeout)", expired)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:
-            unless_stopping(error)
-            log.warning("the payment-timeout sweep failed", exc_info=True)
-        await asyncio.sleep(every)
+
+    async def sweep() -> None:
+        expired = await expire_pending(deps, payment_timeout=payment_timeout)
+        if expired:
+            log.info("cancelled %d unpaid bookings (payment timeout)", expired)
+
+    await repeat(sweep, every=every, log=log, failure="the payment-timeout sweep failed")

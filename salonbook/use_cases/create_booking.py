@@ -15,8 +15,8 @@ from salonbook.domain.errors import Forbidden, ValidationFailed
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.start_times import check_start
-from salonbook.resolvers.deps import Caller, Deps
-from salonbook.resolvers.once import run_once
+from salonbook.use_cases.deps import Caller, Deps
+from salonbook.use_cases.transactions import run_in_transaction
 
 
 def _customer_for(actor: Actor, customer_id: UUID | None) -> UUID:
@@ -69,19 +69,16 @@ async def create_booking(
         )
         return {"booking_id": str(booking.id)}
 
-    use = None
-    if idempotency_key is not None:
-        request = {
+    use = key_use(
+        actor_id=actor.person_id,
+        key=idempotency_key,
+        operation="createBooking",
+        request={
             "customer_id": str(customer),
             "stylist_id": str(stylist_id),
             "service_id": str(service_id),
             "start": start.isoformat(),
-        }
-        use = key_use(
-            actor_id=actor.person_id,
-            key=idempotency_key,
-            operation="createBooking",
-            request=request,
-        )
-    result = await run_once(deps, use=use, work=work)
+        },
+    )
+    result = await run_in_transaction(deps, use=use, work=work)
     return UUID(result["booking_id"])

@@ -16,7 +16,7 @@ YOUNG_GENERATION = 10_000
 """Allocations between two young collections (CPython's default is 700)."""
 
 
-def settle() -> None:
+def freeze_startup_objects() -> None:
     """Once startup is done: collect its garbage, then freeze what is left."""
     gc.collect()
     gc.freeze()

@@ -1,4 +1,5 @@
-"""Running a change in one transaction, at most once per idempotency key."""
+"""Running a use case's writes: in one transaction, at most once per idempotency key, or
+statement by statement; either way retried once after an abort, and announced once committed."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ from salonbook.db import idempotency
 from salonbook.db.engine import TransactionAborted, statement_by_statement, unit_of_work
 from salonbook.db.idempotency import KeyTakenMeanwhile, KeyUse
 from salonbook.domain.errors import ConcurrentUpdate
-from salonbook.resolvers.deps import Deps
+from salonbook.use_cases.deps import Deps
 
 Work = Callable[[AsyncConnection], Awaitable[dict[str, Any]]]
 RETRIES_AFTER_ABORT = 1
 
 
-async def run_once(deps: Deps, *, use: KeyUse | None, work: Work) -> dict[str, Any]:
+async def run_in_transaction(deps: Deps, *, use: KeyUse | None, work: Work) -> dict[str, Any]:
     """Do the work in one transaction; with a key, a replay returns the stored first result."""
     now = deps.clock.now()
     ttl = deps.idempotency_ttl
@@ -44,7 +45,7 @@ async def run_once(deps: Deps, *, use: KeyUse | None, work: Work) -> dict[str, A
     raise ConcurrentUpdate("the same idempotency key is being used concurrently; try again")
 
 
-async def run_alone(deps: Deps, *, work: Work) -> dict[str, Any]:
+async def run_without_transaction(deps: Deps, *, work: Work) -> dict[str, Any]:
     """Work whose one write is a single statement, atomic by itself, run without a transaction
     around it (no BEGIN, no COMMIT). An aborted statement (a deadlock victim, or a booking
     changed since it was read) runs the work again, reading afresh, once."""

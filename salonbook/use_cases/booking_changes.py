@@ -14,20 +14,21 @@ from salonbook.db.engine import unit_of_work
 from salonbook.db.idempotency import key_use
 from salonbook.db.notes import Note
 from salonbook.domain import bounds
-from salonbook.domain.changes import check_add_note, check_delete, check_reschedule
-from salonbook.domain.errors import NotFound, VersionConflict
-from salonbook.resolvers.deps import Caller, Deps
-from salonbook.resolvers.once import run_once
+from salonbook.domain.changes import (
+    check_add_note,
+    check_delete,
+    check_expected_version,
+    check_reschedule,
+)
+from salonbook.domain.errors import NotFound
+from salonbook.use_cases.deps import Caller, Deps
+from salonbook.use_cases.transactions import run_in_transaction
 
 
 def _current(booking: bookings.Booking | None, expected_version: int | None) -> bookings.Booking:
     if booking is None:
         raise NotFound("booking not found")
-    if expected_version is not None and expected_version != booking.facts.version:
-        raise VersionConflict(
-            f"the booking is at version {booking.facts.version}, not {expected_version}",
-            current_version=booking.facts.version,
-        )
+    check_expected_version(booking.facts, expected_version)
     return booking
 
 
@@ -68,21 +69,18 @@ async def reschedule_booking(
         )
         return {"booking_id": str(booking_id), "reschedule_id": record_id}
 
-    use = None
-    if idempotency_key is not None:
-        request = {
+    use = key_use(
+        actor_id=actor.person_id,
+        key=idempotency_key,
+        operation="rescheduleBooking",
+        request={
             "booking_id": str(booking_id),
             "start": start.isoformat(),
             "reason": reason,
             "expected_version": expected_version,
-        }
-        use = key_use(
-            actor_id=actor.person_id,
-            key=idempotency_key,
-            operation="rescheduleBooking",
-            request=request,
-        )
-    result = await run_once(deps, use=use, work=work)
+        },
+    )
+    result = await run_in_transaction(deps, use=use, work=work)
     return int(result["reschedule_id"])
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 
 
 def unless_stopping(error: Exception) -> None:
@@ -13,3 +15,17 @@ def unless_stopping(error: Exception) -> None:
     task = asyncio.current_task()
     if task is not None and task.cancelling():
         raise asyncio.CancelledError from error
+
+
+async def repeat(
+    one_round: Callable[[], Awaitable[None]], *, every: float, log: logging.Logger, failure: str
+) -> None:
+    """Run a round every `every` seconds until cancelled; a failed round is logged (`failure`)
+    and the next one runs as planned."""
+    while True:
+        try:
+            await one_round()
+        except Exception as error:
+            unless_stopping(error)
+            log.warning(failure, exc_info=True)
+        await asyncio.sleep(every)

@@ -13,11 +13,12 @@ from salonbook.db.bookings import Booking
 from salonbook.db.history import StatusChangeRecord
 from salonbook.db.idempotency import key_use
 from salonbook.domain import bounds
-from salonbook.domain.errors import NotFound, VersionConflict
+from salonbook.domain.changes import check_expected_version
+from salonbook.domain.errors import NotFound
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction
-from salonbook.resolvers.deps import Caller, Deps
-from salonbook.resolvers.once import run_alone, run_once
+from salonbook.use_cases.deps import Caller, Deps
+from salonbook.use_cases.transactions import run_in_transaction, run_without_transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +50,7 @@ async def transition_booking(
         booking = await bookings.read(connection, booking_id=booking_id, viewer=actor)
         if booking is None:
             raise NotFound("booking not found")
-        if expected_version is not None and expected_version != booking.facts.version:
-            raise VersionConflict(
-                f"the booking is at version {booking.facts.version}, not {expected_version}",
-                current_version=booking.facts.version,
-            )
+        check_expected_version(booking.facts, expected_version)
         change = decide(
             actor=actor,
             booking=booking.facts,
@@ -75,22 +72,21 @@ async def transition_booking(
         fresh.append((changed, recorded))
         return {"booking_id": str(booking_id), "status_change_id": recorded.id}
 
-    if idempotency_key is None:
-        result = await run_alone(deps, work=work)
-    else:
-        request = {
+    use = key_use(
+        actor_id=actor.person_id,
+        key=idempotency_key,
+        operation="transitionBooking",
+        request={
             "booking_id": str(booking_id),
             "action": action.value,
             "reason": reason,
             "expected_version": expected_version,
-        }
-        use = key_use(
-            actor_id=actor.person_id,
-            key=idempotency_key,
-            operation="transitionBooking",
-            request=request,
-        )
-        result = await run_once(deps, use=use, work=work)
+        },
+    )
+    if use is None:
+        result = await run_without_transaction(deps, work=work)
+    else:
+        result = await run_in_transaction(deps, use=use, work=work)
     done = Transitioned(
         booking_id=UUID(result["booking_id"]), status_change_id=int(result["status_change_id"])
     )

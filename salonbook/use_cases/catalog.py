@@ -8,7 +8,7 @@ from salonbook.db.services import Service
 from salonbook.domain import bounds
 from salonbook.domain.errors import Forbidden
 from salonbook.domain.roles import Role
-from salonbook.resolvers.deps import Caller, Deps
+from salonbook.use_cases.deps import Caller, Deps
 
 
 async def list_services(deps: Deps, caller: Caller) -> list[Service]:
