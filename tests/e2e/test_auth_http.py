@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from salonbook.api.execution.documents import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from salonbook.auth.tokens import mint_token
 from salonbook.db import people
 from salonbook.domain.roles import Role
 from salonbook.resolvers import catalog
-from salonbook.schema.preparation import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from tests.support.api import Api
 
 ME = "{ me { id role displayName email } }"
