@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import orjson
@@ -15,13 +15,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from salonbook.api.context import RequestContext
 from salonbook.api.execution.top_level_errors import RETRY_AFTER_SECONDS, shape_error
-from salonbook.api.subscriptions.transport import CallerUnavailable, LiveTransportWS
+from salonbook.api.subscriptions.connection import connection_caller
+from salonbook.api.subscriptions.transport import LiveTransportWS
 from salonbook.auth.principal import Authenticator
 from salonbook.auth.tokens import InvalidToken
 from salonbook.intake.graphql_requests import StrictRequests, refused
@@ -37,12 +37,6 @@ def unauthenticated(reason: str) -> JSONResponse:
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
 
-async def _close_at_expiry(websocket: WebSocket, delay: float) -> None:
-    await asyncio.sleep(max(0.0, delay))
-    with contextlib.suppress(RuntimeError, OSError):
-        await websocket.close(code=4403, reason="token expired")
-
-
 def unexpected(error: Exception) -> JSONResponse:
     """A failure before the operation ran, shaped like any other top-level error."""
     shaped = shape_error(GraphQLError(str(error), original_error=error))
@@ -51,21 +45,6 @@ def unexpected(error: Exception) -> JSONResponse:
     if extensions.get("code") == "SERVICE_UNAVAILABLE":
         return JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
     return JSONResponse(body, status_code=500)
-
-
-def init_authorization(params: object) -> str | None:
-    """The Authorization value of a connection_init payload; InvalidToken when it is not one
-    string (a number, or both `Authorization` and `authorization`, say which to believe?)."""
-    if params is None:
-        return None
-    if not isinstance(params, dict):
-        raise InvalidToken("the connection_init payload is not an object")
-    given = [params[key] for key in ("Authorization", "authorization") if key in params]
-    if len(given) > 1:
-        raise InvalidToken("send one Authorization in connection_init")
-    if given and not isinstance(given[0], str):
-        raise InvalidToken("Authorization must be a string")
-    return given[0] if given else None
 
 
 GOING_AWAY = 1001
@@ -162,30 +141,11 @@ class SalonbookGraphQL(StrictRequests, GraphQL[RequestContext, None]):
         )
 
     async def on_ws_connect(self, context: RequestContext) -> None:
-        """Authenticate a websocket from its connection_init payload; a bad token closes it
-        with 4403, and so does the token's expiry later on; the database away while reading
-        the caller's role, with 1013 (try again later)."""
+        """Authenticate a websocket from its connection_init payload."""
         websocket: WebSocket = context.request
         authenticator = self.runtime.authenticator
-        try:
-            claims = authenticator.claims(init_authorization(context.connection_params))
-        except InvalidToken:
-            raise ConnectionRejectionError from None
-        try:
-            actor = await authenticator.actor(claims)  # the stored role: a database read
-        except Exception as error:
-            raise CallerUnavailable(type(error).__name__) from error
-        context.caller = Caller(
-            actor=actor,
-            ip_address=authenticator.address_of(websocket),
-            user_agent=websocket.headers.get("user-agent"),
-        )
-        websocket.scope.setdefault("state", {})["caller"] = context.caller  # for the log line
-        if claims is not None:
-            delay = (claims.expires_at - datetime.now(UTC)).total_seconds()
-            websocket.scope.setdefault("state", {})["token_expiry"] = asyncio.create_task(
-                _close_at_expiry(websocket, delay)
-            )
+        params = context.connection_params
+        context.caller = await connection_caller(authenticator, websocket, params)
 
     def encode_json(self, data: object) -> str:
         return orjson.dumps(data).decode()

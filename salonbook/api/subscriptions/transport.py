@@ -26,6 +26,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Connec
 
 from salonbook.api.context import RequestContext
 from salonbook.api.execution.top_level_errors import shape_error
+from salonbook.api.subscriptions.connection import CallerUnavailable
 from salonbook.api.subscriptions.shared_results import subscription_executor
 from salonbook.domain.model import Actor, audience
 from salonbook.realtime.types import Delivery, LiveSink
@@ -44,11 +45,6 @@ _outlet: ContextVar[Outlet | None] = ContextVar("salonbook_ws_operation", defaul
 
 
 TRY_AGAIN_LATER = 1013
-
-
-class CallerUnavailable(Exception):
-    """The caller of a connection_init could not be authenticated for want of the database:
-    not their fault, so not a 4403."""
 
 
 class LiveTransportWS(Handler):
