@@ -3,9 +3,9 @@
 Once a subscriber has caught up, its events need not travel through its own task, generators
 and GraphQL execution one by one: the tailer executes each event once per group of subscribers
 asking the same thing, encodes it once, and writes it to each member's socket itself
-(salonbook/realtime/tailer.py). What it needs of a subscriber is a LiveSink
-(salonbook/realtime/types.py); a Writer keeps
-that subscriber's messages in order without ever making the tailer wait for a slow socket."""
+(salonbook/realtime/tailer.py). What it needs of a subscriber is a LiveSink (types.py); a
+Writer keeps that subscriber's messages in order without ever making the tailer wait for a slow
+socket."""
 
 from __future__ import annotations
 
