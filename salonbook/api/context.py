@@ -32,5 +32,9 @@ class RequestContext:
             self._loaders = Loaders(self.deps.engine)
         return self._loaders
 
+    def forget_loaders(self) -> None:
+        """For the next operation of a connection: what an earlier one loaded may have changed."""
+        self._loaders = None
+
 
 Info = StrawberryInfo[RequestContext, None]

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import strawberry
 from strawberry.schema.name_converter import NameConverter
 from strawberry.types.arguments import InputContext
-from strawberry.types.base import StrawberryList, StrawberryOptional
+from strawberry.types.base import StrawberryList, StrawberryOptional, get_object_definition
 from strawberry.types.enum import StrawberryEnumDefinition
 
 T = TypeVar("T")
@@ -44,7 +44,7 @@ def _copies(type_: object) -> bool | None:
 
 def built_directly(cls: type[T]) -> type[T]:
     """Decorates a `@strawberry.input` class whose fields are all flat (TypeError otherwise)."""
-    definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+    definition = get_object_definition(cls, strict=True)
     names = NameConverter()
     plan: list[tuple[str, str, bool]] = []
     for field in definition.fields:

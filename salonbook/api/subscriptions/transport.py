@@ -61,7 +61,7 @@ class LiveTransportWS(Handler):
         _outlet.set(Outlet(self, operation))  # in the operation's own task (and context)
         # the context lives as long as the connection: a query sent after a change must not
         # be answered from the loaders (and their cache) of an earlier operation
-        self.context._loaders = None
+        self.context.forget_loaders()
         await super().run_operation(operation)
 
 
