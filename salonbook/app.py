@@ -12,6 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from salonbook.api.endpoint import Runtime, SalonbookGraphQL, unexpected
+from salonbook.api.schema import schema
 from salonbook.auth.principal import Authenticator
 from salonbook.auth.tokens import TokenVerifier
 from salonbook.config import Environment, Settings
@@ -21,7 +23,6 @@ from salonbook.db.urls import async_url
 from salonbook.demo import demo_banner, load_demo
 from salonbook.domain.clock import Clock, SystemClock
 from salonbook.garbage_collection import freeze_startup_objects
-from salonbook.graphql_view import Runtime, SalonbookGraphQL, unexpected
 from salonbook.health import readiness
 from salonbook.intake.body_limit import BodyLimit
 from salonbook.intake.credentials import SingleCredentials
@@ -30,8 +31,7 @@ from salonbook.observability.metrics import Metrics
 from salonbook.observability.metrics_listener import metrics_listener
 from salonbook.observability.metrics_page import metrics_endpoint
 from salonbook.observability.request_log import RequestObserver
-from salonbook.schema.schema import schema
-from salonbook.subscriptions.wiring import realtime
+from salonbook.realtime.lifespan import realtime
 from salonbook.use_cases.deps import Deps
 from salonbook.use_cases.expire_pending import sweep_forever
 from salonbook.webhooks import PaymentWebhook

@@ -151,8 +151,6 @@ class Settings(BaseSettings):
     @classmethod
     def _host_and_port(cls, raw: str | None) -> str | None:
         if raw is not None:
-            from salonbook.observability.metrics_listener import split_address
-
             split_address(raw)
         return raw
 
@@ -220,3 +218,12 @@ class Settings(BaseSettings):
     @property
     def idempotency_ttl(self) -> timedelta:
         return timedelta(hours=self.idempotency_key_hours)
+
+
+def split_address(address: str) -> tuple[str, int]:
+    """`host:port` or `[ipv6]:port` as (host, port); ValueError otherwise."""
+    host, colon, port = address.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host or not port.isascii() or not port.isdigit() or int(port) > 65535:
+        raise ValueError(f"expected host:port, got {address!r}")
+    return host, int(port)

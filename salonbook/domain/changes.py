@@ -7,7 +7,7 @@ from datetime import datetime
 
 from salonbook.domain import bounds
 from salonbook.domain.errors import Forbidden, InvalidTransition, NotFound, VersionConflict
-from salonbook.domain.model import Actor, BookingFacts, Windows, can_view, owns
+from salonbook.domain.model import Actor, BookingFacts, Parties, Windows, can_view, owns
 from salonbook.domain.roles import Role
 from salonbook.domain.start_times import check_start
 from salonbook.domain.statuses import BookingStatus
@@ -41,7 +41,7 @@ def check_reschedule(
     return check_start(new_start, now=now, windows=windows)
 
 
-def can_read_notes(actor: Actor, booking: BookingFacts) -> bool:
+def can_read_notes(actor: Actor, booking: Parties) -> bool:
     return actor.role is Role.ADMIN or (actor.role is Role.STYLIST and owns(actor, booking))
 
 

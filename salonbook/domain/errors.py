@@ -14,7 +14,7 @@
      ├── SlotUnavailable      the stylist is booked at that time
      └── IdempotencyConflict  the key was used with a different input
 
-`schema/errors.py` turns each into its GraphQL error type, in one place.
+`api/errors.py` turns each into its GraphQL error type, in one place.
 """
 
 from __future__ import annotations

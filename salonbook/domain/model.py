@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from uuid import UUID
 
 from salonbook.domain.roles import Role
@@ -54,7 +55,17 @@ class Windows:
             raise ValueError("the booking horizon must be positive")
 
 
-def owns(actor: Actor, booking: BookingFacts) -> bool:
+class Parties(Protocol):
+    """Whose booking it is: a booking's facts, or an event about the booking."""
+
+    @property
+    def customer_id(self) -> UUID: ...
+
+    @property
+    def stylist_id(self) -> UUID: ...
+
+
+def owns(actor: Actor, booking: Parties) -> bool:
     if actor.role is Role.CUSTOMER:
         return booking.customer_id == actor.person_id
     if actor.role is Role.STYLIST:
@@ -62,7 +73,7 @@ def owns(actor: Actor, booking: BookingFacts) -> bool:
     return False
 
 
-def can_view(actor: Actor, booking: BookingFacts) -> bool:
+def can_view(actor: Actor, booking: Parties) -> bool:
     return actor.role.sees_everything or owns(actor, booking)
 
 

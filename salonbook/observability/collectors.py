@@ -3,17 +3,28 @@ the database pool, the live subscriptions, and the listener's reconnects."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sized
+from typing import TYPE_CHECKING, Protocol
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from sqlalchemy.pool import QueuePool
 
-from salonbook.subscriptions.listener import PostgresListenBackend
+from salonbook.realtime.listener import PostgresListenBackend
 
 if TYPE_CHECKING:
-    from salonbook.graphql_view import Runtime
+    from salonbook.realtime.delivery import StreamParts
+
+
+class Runtime(Protocol):
+    """What is read of the app's runtime (salonbook/api/endpoint.py), with `deps` once the
+    lifespan has opened them."""
+
+    @property
+    def websockets(self) -> Sized: ...
+
+    @property
+    def stream(self) -> StreamParts | None: ...
 
 
 class RuntimeCollector:

@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator, Iterator
 import uvicorn
 from starlette.types import ASGIApp
 
+from salonbook.config import split_address
+
 log = logging.getLogger("salonbook.metrics")
 STARTED_WITHIN_SECONDS = 5.0
 
@@ -21,15 +23,6 @@ class _Listener(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield  # the main server owns the process's signals; this one stops with the lifespan
-
-
-def split_address(address: str) -> tuple[str, int]:
-    """`host:port` or `[ipv6]:port` as (host, port); ValueError otherwise."""
-    host, colon, port = address.strip().rpartition(":")
-    host = host.removeprefix("[").removesuffix("]")
-    if not colon or not host or not port.isascii() or not port.isdigit() or int(port) > 65535:
-        raise ValueError(f"expected host:port, got {address!r}")
-    return host, int(port)
 
 
 @contextlib.asynccontextmanager

@@ -106,7 +106,7 @@ def _code(error: GraphQLError) -> str:
 
 def _mutation_fields(context: ExecutionContext, results: list[tuple[str, str | None]]) -> list[str]:
     """The mutation fields that answered, in the order they ran (serially, each through
-    `attempt`); a field that failed at the top level answered null and noted nothing."""
+    `mutation_result`); a field that failed at the top level answered null and noted nothing."""
     data = context.result.data if context.result else None
     document = context.graphql_document
     fields: list[str] = []

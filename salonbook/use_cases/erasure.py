@@ -14,7 +14,10 @@ from salonbook.domain.roles import Role
 from salonbook.use_cases.deps import Caller, Deps
 
 
-async def erase_person(deps: Deps, caller: Caller, *, person_id: UUID, reason: str | None) -> UUID:
+async def erase_person(
+    deps: Deps, caller: Caller, *, person_id: UUID, reason: str | None
+) -> people.Person:
+    """The person as erased."""
     actor = caller.require_actor()
     if actor.role is not Role.ADMIN:
         raise Forbidden("only an admin erases a person's data")
@@ -28,4 +31,6 @@ async def erase_person(deps: Deps, caller: Caller, *, person_id: UUID, reason: s
         )
         if not erased:
             raise NotFound("person not found")
-    return person_id
+        person = await people.load(connection, person_id=person_id)
+    assert person is not None, "an erased person keeps their row"
+    return person

@@ -15,12 +15,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from salonbook.api.execution.top_level_errors import shape_error
 from salonbook.db import bookings
 from salonbook.db.engine import TransactionFailed, driver_of, unit_of_work
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
-from salonbook.schema.shaping import shape_error
 from salonbook.use_cases.seeding import take_action
 from tests.support.factory import Factory
 

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from salonbook.api.execution.documents import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from salonbook.auth.tokens import mint_token
 from salonbook.db import people
 from salonbook.domain.roles import Role
-from salonbook.schema.preparation import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from salonbook.use_cases import catalog
 from tests.support.api import Api
 

@@ -4,20 +4,19 @@ error."""
 
 from __future__ import annotations
 
-from typing import NoReturn
-
+from salonbook.api.errors import ConcurrentUpdateError
+from salonbook.api.mutation_result import mutation_result
 from salonbook.db.engine import TransactionAborted
 from salonbook.domain.errors import ConcurrentUpdate, ErrorCode
-from salonbook.schema.attempt import attempt
-from salonbook.schema.errors import ConcurrentUpdateError
 
 
-async def _aborted_twice() -> NoReturn:
+@mutation_result
+async def _aborted_twice() -> ConcurrentUpdateError:
     raise TransactionAborted("the booking is being changed by someone else; try again")
 
 
 async def test_an_aborted_change_answers_the_typed_concurrent_update() -> None:
-    answered = await attempt(_aborted_twice())
+    answered = await _aborted_twice()
 
     assert isinstance(answered, ConcurrentUpdateError)
     assert (answered.code, answered.message) == (

@@ -11,10 +11,12 @@ import pytest
 import strawberry
 from strawberry.types.arguments import InputContext, convert_argument
 
+from salonbook.api.bookings.filter import BookingFilter
+from salonbook.api.bookings.mutations.create_booking import CreateBookingInput
+from salonbook.api.bookings.mutations.transition_booking import TransitionBookingInput
+from salonbook.api.execution.input_conversion import built_directly
+from salonbook.api.schema import schema
 from salonbook.domain.statuses import BookingAction, BookingStatus
-from salonbook.schema.flat_inputs import built_directly
-from salonbook.schema.inputs import BookingFilter, CreateBookingInput, TransitionBookingInput
-from salonbook.schema.schema import schema
 
 CONFIG = schema.config
 SCALARS = schema.schema_converter.scalar_registry

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import uuid
 
+from salonbook.api.execution.documents import MAX_ALIASES, parsed, validated
 from salonbook.domain.roles import Role
-from salonbook.schema.preparation import MAX_ALIASES, parsed, validated
 from tests.support.api import Api
 
 

@@ -1,11 +1,11 @@
 """schema.graphql at the repository root is the printed schema; regenerate it with
-`uv run python -m salonbook.schema > schema.graphql`."""
+`uv run python -m salonbook.api > schema.graphql`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from salonbook.schema.schema import schema
+from salonbook.api.schema import schema
 
 PRINTED = Path(__file__).parents[2] / "schema.graphql"
 

@@ -16,8 +16,8 @@ from salonbook.db.outbox import Snapshot
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
-from salonbook.subscriptions.listener import LISTENER_NAME, PostgresListenBackend
-from salonbook.subscriptions.tailer import Tailer
+from salonbook.realtime.listener import LISTENER_NAME, PostgresListenBackend
+from salonbook.realtime.tailer import Tailer
 from salonbook.use_cases.seeding import take_action
 from tests.support.factory import Factory, Party
 

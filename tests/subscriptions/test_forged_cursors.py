@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 
 from salonbook.config import Settings
 from salonbook.db import outbox
-from salonbook.subscriptions.cursor import MAX_CURSOR_CHARS, CursorCodec, EventCursor
+from salonbook.realtime.cursor import MAX_CURSOR_CHARS, CursorCodec, EventCursor
 from tests.conftest import BASE_TIME
 from tests.subscriptions.streams import (
     EVENTS,

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
-from salonbook.schema import live_events
-from salonbook.subscriptions import tailer as tailer_module
-from salonbook.subscriptions.feed import Feed
+from salonbook.api.subscriptions import transport as live_events
+from salonbook.realtime import tailer as tailer_module
+from salonbook.realtime.feed import Feed
 from tests.subscriptions.streams import (
     EVENTS,
     cancel_committed,

@@ -13,9 +13,10 @@ from starlette.applications import Starlette
 
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
-from salonbook.subscriptions.delivery import Resync, booking_events
-from salonbook.subscriptions.feed import Delivery, Feed
-from salonbook.subscriptions.live import LiveSink, Writer
+from salonbook.realtime.delivery import booking_events
+from salonbook.realtime.feed import Feed
+from salonbook.realtime.live import Writer
+from salonbook.realtime.types import Delivery, LiveSink, Resync
 from tests.subscriptions.streams import (
     cancel_committed,
     caught_up,

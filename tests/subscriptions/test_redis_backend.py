@@ -8,8 +8,8 @@ import uuid
 
 from redis import asyncio as redis
 
-from salonbook.subscriptions.listener import RECONNECTED
-from salonbook.subscriptions.redis_backend import RedisBackend
+from salonbook.realtime.listener import RECONNECTED
+from salonbook.realtime.redis_backend import RedisBackend
 
 URL = "redis://127.0.0.1:6379/0"
 

@@ -10,8 +10,8 @@ import pytest
 from starlette.applications import Starlette
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from salonbook.api.subscriptions.events import BookingEvent
 from salonbook.domain.statuses import BookingStatus
-from salonbook.schema.events import BookingEvent
 from tests.subscriptions.streams import caught_up, tailer, until_feeds
 from tests.support.api import Api
 from tests.support.factory import Factory

@@ -11,8 +11,9 @@ from starlette.applications import Starlette
 
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
-from salonbook.subscriptions.delivery import Resync, booking_events
-from salonbook.subscriptions.feed import Delivery, Feed
+from salonbook.realtime.delivery import booking_events
+from salonbook.realtime.feed import Feed
+from salonbook.realtime.types import Delivery, Resync
 from tests.subscriptions.streams import (
     cancel_committed,
     caught_up,

@@ -1,0 +1,1 @@
+"""Bookings: the Booking type and what hangs off it, the queries, one module per mutation."""

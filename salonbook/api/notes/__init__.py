@@ -1,0 +1,1 @@
+"""Stylist notes: the StylistNote type, its Markdown, and addStylistNote."""

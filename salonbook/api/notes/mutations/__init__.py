@@ -1,0 +1,1 @@
+"""One module per mutation on notes: its input, success type, result union and resolver."""

@@ -1,0 +1,1 @@
+"""People: the Person type, `me`, and the mutations on people."""

@@ -1,0 +1,1 @@
+"""One module per mutation on people: its input, success type, result union and resolver."""

@@ -1,0 +1,1 @@
+"""Services: the Service type, the `services` query, and upsertService."""

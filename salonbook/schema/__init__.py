@@ -1,1 +1,0 @@
-"""GraphQL shape only: types, inputs, result unions, error mapping and the Schema."""

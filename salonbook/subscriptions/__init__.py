@@ -1,1 +1,0 @@
-"""Realtime: the LISTEN backend, the outbox tailer, cursors and the subscription generators."""
