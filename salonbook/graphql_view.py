@@ -156,7 +156,9 @@ class SalonbookGraphQL(GraphQL[RequestContext, None]):
         websocket: WebSocket = context.request
         authenticator = self.runtime.authenticator
         try:
-            claims = authenticator.claims(authorization if isinstance(authorization, str) else "")
+            if authorization is not None and not isinstance(authorization, str):
+                raise InvalidToken("expected Authorization: Bearer <token>")
+            claims = authenticator.claims(authorization)
         except InvalidToken:
             raise ConnectionRejectionError from None
         context.caller = Caller(
