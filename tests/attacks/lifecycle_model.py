@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from tests.resolvers.spec_transitions import Actor, Moment, expected_outcome, row_for
+from tests.resolvers.spec_transitions import ROWS, Actor, Moment, expected_outcome, row_for
 
 SLOT = timedelta(hours=2)  # bookings last an hour, slots start two hours apart
 NOTE_MAX = 2000
@@ -32,6 +32,15 @@ RECEIVERS = {
     "DELETED": EVERYONE_OWN,
     "NOTE_ADDED": ("admin", "stylist"),
 }
+
+
+Request = tuple[str, str, str | None]  # who, action, reason
+
+
+def steps_from(b: Booked) -> list[tuple[str, str]]:
+    """(who, action) for each row of the table from the booking's status."""
+    return [(role.lower(), row.action) for row in ROWS if row.source == b.status
+            for role in row.who]  # fmt: skip
 
 
 @dataclass
@@ -88,6 +97,37 @@ class Model:
 
     def expected_events(self, viewer: str) -> list[tuple[str, str]]:
         return [(kind, str(bid)) for kind, bid in self.log if viewer in RECEIVERS[kind]]
+
+    def pair_worlds(
+        self, booking_id: uuid.UUID, requests: list[Request], *, one_key: bool
+    ) -> list[tuple[Model, list[str | None]]]:
+        """Each way the pair could have gone: an order, and whether each call met a lock."""
+        worlds = []
+        for order in ((0, 1), (1, 0)):
+            for locked_out in ((), (order[1],), (order[0],)):
+                model = self.clone()
+                predicted: list[str | None] = [None, None]
+                succeeded = False
+                for i in order:
+                    who, action, reason = requests[i]
+                    b = model.bookings[booking_id]
+                    if i in locked_out:
+                        predicted[i] = "CONCURRENT_UPDATE"
+                        continue
+                    if one_key and succeeded:
+                        predicted[i] = None  # the replay of the first call's answer
+                        continue
+                    code = model.transition(b, who=who, action=action, reason=reason,
+                                            expected=None)  # fmt: skip
+                    predicted[i] = code
+                    if code is None:
+                        model.transitioned(b, action)
+                        succeeded = True
+                # a call meets a lock only while the other one is changing the booking
+                if locked_out and not succeeded:
+                    continue
+                worlds.append((model, predicted))
+        return worlds
 
     # --- what each call should answer: an error code, or None for a change -------------
 

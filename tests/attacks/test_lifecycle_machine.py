@@ -35,9 +35,9 @@ from salonbook.db.services import Service
 from salonbook.domain.clock import SettableClock
 from tests.attacks.budget import budget
 from tests.attacks.lifecycle_calls import Calls, Viewers, outcome, rows, together
-from tests.attacks.lifecycle_model import ACTORS, Booked, Model, Stored
+from tests.attacks.lifecycle_model import ACTORS, Booked, Model, Request, Stored, steps_from
 from tests.conftest import BASE_TIME
-from tests.resolvers.spec_transitions import ACTIONS, ROWS
+from tests.resolvers.spec_transitions import ACTIONS
 from tests.subscriptions.streams import tailer, until_feeds
 from tests.support.api import Api
 from tests.support.factory import Factory
@@ -52,7 +52,6 @@ VERSIONS = st.sampled_from(["none", "current", "stale"])
 SLOTS = st.integers(0, 11)
 PICK = st.integers(0, 255)
 CLOCK_LIMIT = timedelta(hours=20)  # keys live 24 h: the machine stays inside that
-Request = tuple[str, str, str | None]  # who, action, reason
 
 
 @dataclass(frozen=True)
@@ -155,19 +154,13 @@ class Lifecycle(RuleBasedStateMachine):
                 stored = Stored("transitionBooking", given, b.id, change_id)
                 self.model.keys[(who, key)] = stored
 
-    @staticmethod
-    def _steps(b: Booked) -> list[tuple[str, str]]:
-        """(who, action) for each row of the table from the booking's status."""
-        return [(role.lower(), row.action) for row in ROWS if row.source == b.status
-                for role in row.who]  # fmt: skip
-
     @precondition(has_bookings)
     @rule(pick=PICK, choice=st.integers(0, 7), keyed=st.booleans())
     def transition_along(self, pick: int, choice: int, keyed: bool) -> None:
         """A step someone may take from the booking's status (time rules permitting), so
         runs reach deep into the lifecycle rather than mostly being refused."""
         b = self.pick(pick)
-        steps = self._steps(b)
+        steps = steps_from(b)
         if not steps:
             self.transition(pick, "admin", "CANCEL", "tidy up", "current", keyed)
             return
@@ -252,7 +245,7 @@ class Lifecycle(RuleBasedStateMachine):
           one_key=st.booleans())  # fmt: skip
     def concurrent_steps(self, pick: int, choices: tuple[int, int], one_key: bool) -> None:
         """Two steps someone may take from the booking's status, at once."""
-        steps = self._steps(self.pick(pick)) or [("admin", "CANCEL")]
+        steps = steps_from(self.pick(pick)) or [("admin", "CANCEL")]
         first, second = ((*steps[c % len(steps)], "customer called") for c in choices)
         self.concurrent_pair(pick, first, second, one_key)
 
@@ -272,7 +265,7 @@ class Lifecycle(RuleBasedStateMachine):
         results = self.run(together(*(
             self.calls.call("transitionBooking", who, given)
             for (who, _, _), given in zip(requests, inputs, strict=True))))  # fmt: skip
-        for world in self._worlds(b.id, requests, one_key):
+        for world in self.model.pair_worlds(b.id, requests, one_key=one_key):
             model, predicted = world
             if [outcome(r) for r in results] == predicted:
                 if one_key and predicted == [None, None]:
@@ -281,37 +274,6 @@ class Lifecycle(RuleBasedStateMachine):
                 self.model = model
                 return
         raise AssertionError(f"no order of {requests} on {b} explains {results}")
-
-    def _worlds(
-        self, booking_id: uuid.UUID, requests: list[Request], one_key: bool
-    ) -> list[tuple[Model, list[str | None]]]:
-        """Each way the pair could have gone: an order, and whether each call met a lock."""
-        worlds = []
-        for order in ((0, 1), (1, 0)):
-            for locked_out in ((), (order[1],), (order[0],)):
-                model = self.model.clone()
-                predicted: list[str | None] = [None, None]
-                succeeded = False
-                for i in order:
-                    who, action, reason = requests[i]
-                    b = model.bookings[booking_id]
-                    if i in locked_out:
-                        predicted[i] = "CONCURRENT_UPDATE"
-                        continue
-                    if one_key and succeeded:
-                        predicted[i] = None  # the replay of the first call's answer
-                        continue
-                    code = model.transition(b, who=who, action=action, reason=reason,
-                                            expected=None)  # fmt: skip
-                    predicted[i] = code
-                    if code is None:
-                        model.transitioned(b, action)
-                        succeeded = True
-                # a call meets a lock only while the other one is changing the booking
-                if locked_out and not succeeded:
-                    continue
-                worlds.append((model, predicted))
-        return worlds
 
     # --- what must hold after every step ----------------------------------------------------
 
