@@ -6,6 +6,7 @@ the same server accepting what it should, so every refusal is the token's doing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
@@ -158,6 +159,21 @@ TABLE: dict[str, tuple[Build, str]] = {
     "huge signed claim": (hs256(padding="x" * HUGE), "token too long"),
 }  # fmt: skip
 
+# A second server reads the role at SALONBOOK_JWT_ROLE_CLAIM=app_metadata.role.
+NESTED_TABLE: dict[str, tuple[Build, str]] = {
+    "nested role": (hs256(role=DROP, app_metadata={"role": "admin"}), ACCEPTED),
+    "only a top-level role": (hs256(), "missing role"),
+    "path through a text": (hs256(app_metadata="admin"), "missing role"),
+    "path through a list": (hs256(app_metadata=[{"role": "admin"}]), "missing role"),
+    "nested role unknown": (hs256(app_metadata={"role": "root"}), "unknown role"),
+    "nested role an object": (hs256(app_metadata={"role": {"role": "admin"}}), "unknown role"),
+}
+CASES = [
+    pytest.param(server, build, outcome, id=f"{server}: {name}")
+    for server, table in (("flat", TABLE), ("nested", NESTED_TABLE))
+    for name, (build, outcome) in table.items()
+]
+
 
 def _keys() -> Keys:
     return Keys(
@@ -180,6 +196,13 @@ def _jwks(path: Path) -> Path:
     return path
 
 
+@contextlib.asynccontextmanager
+async def _serving(settings: Settings) -> AsyncIterator[str]:
+    application: Starlette = create_app(settings)
+    async with application.router.lifespan_context(application), serve(application) as base:
+        yield base
+
+
 @pytest.fixture(scope="module")
 async def guarded(
     database_url: str, tmp_path_factory: pytest.TempPathFactory
@@ -193,26 +216,38 @@ async def guarded(
         SALONBOOK_JWT_ISSUER=ISSUER,
         SALONBOOK_SWEEP_SECONDS=0,
     )
-    application: Starlette = create_app(settings)
-    async with application.router.lifespan_context(application), serve(application) as base:
+    async with _serving(settings) as base:
         yield base
 
 
 @pytest.fixture(scope="module")
-async def client(guarded: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=f"http://{guarded}", timeout=10) as http:
-        yield http
+async def nested(database_url: str) -> AsyncIterator[str]:
+    """A server trusting SECRET that reads the role at app_metadata.role: host:port."""
+    settings = Settings(  # type: ignore[call-arg]
+        DATABASE_URL=database_url,
+        SALONBOOK_JWT_SECRET=SECRET,
+        SALONBOOK_JWT_ROLE_CLAIM="app_metadata.role",
+        SALONBOOK_SWEEP_SECONDS=0,
+    )
+    async with _serving(settings) as base:
+        yield base
 
 
-@pytest.mark.parametrize(("build", "outcome"), TABLE.values(), ids=TABLE)
-async def test_over_http(client: httpx.AsyncClient, build: Build, outcome: str) -> None:
+@pytest.fixture
+def servers(guarded: str, nested: str) -> dict[str, str]:
+    return {"flat": guarded, "nested": nested}
+
+
+@pytest.mark.parametrize(("server", "build", "outcome"), CASES)
+async def test_over_http(servers: dict[str, str], server: str, build: Build, outcome: str) -> None:
     token = build(KEYS)
 
-    started = time.monotonic()
-    response = await client.post(
-        "/graphql", json={"query": ME}, headers={"Authorization": f"Bearer {token}"}
-    )
-    took = time.monotonic() - started
+    async with httpx.AsyncClient(base_url=f"http://{servers[server]}", timeout=10) as client:
+        started = time.monotonic()
+        response = await client.post(
+            "/graphql", json={"query": ME}, headers={"Authorization": f"Bearer {token}"}
+        )
+        took = time.monotonic() - started
 
     if outcome == ACCEPTED:
         assert response.status_code == 200, response.text
@@ -227,18 +262,20 @@ async def test_over_http(client: httpx.AsyncClient, build: Build, outcome: str) 
     assert took < 1.0, "a refusal must not cost the server real work"
 
 
-@pytest.mark.parametrize(("build", "outcome"), TABLE.values(), ids=TABLE)
-async def test_over_websockets(guarded: str, build: Build, outcome: str) -> None:
-    token = build(KEYS)
+@pytest.mark.parametrize(("server", "build", "outcome"), CASES)
+async def test_over_websockets(
+    servers: dict[str, str], server: str, build: Build, outcome: str
+) -> None:
+    token, base = build(KEYS), servers[server]
 
     if outcome == ACCEPTED:
-        async with ws_client(guarded, token=token) as connection:
+        async with ws_client(base, token=token) as connection:
             operation = await connection.subscribe(ME)
             message = await connection.next(operation)
         assert message["payload"]["data"]["me"]["id"] == str(KEYS.sub)
         return
     with pytest.raises(Closed) as closed:
-        async with ws_client(guarded, token=token):
+        async with ws_client(base, token=token):
             pass
     assert closed.value.code == 4403
 
