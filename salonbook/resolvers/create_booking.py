@@ -45,10 +45,12 @@ async def create_booking(
     now = deps.clock.now()
     if start.tzinfo is None:
         raise ValidationFailed("startTime needs a time zone offset", field="startTime")
-    if start <= now:
-        raise ValidationFailed("startTime must be in the future", field="startTime")
 
     async def work(connection: AsyncConnection) -> dict[str, Any]:
+        # Judged after the idempotency key is read: a retry of a booking made in time gets
+        # its first answer even once the start has passed.
+        if start <= now:
+            raise ValidationFailed("startTime must be in the future", field="startTime")
         found = await people.load_many(connection, ids=[customer, stylist_id])
         if customer not in found or found[customer].role is not Role.CUSTOMER:
             raise ValidationFailed("no such customer", field="customerId")
