@@ -104,10 +104,13 @@ class Viewers:
             self.clients[who] = (client, await client.subscribe(EVENTS, {"filter": filter}))
 
     async def received(self, who: str, count: int) -> list[tuple[str, str]]:
-        """The `count` events the viewer was sent, then a moment's silence (no more)."""
+        """What the viewer was sent: `count` events (waiting for them), and any more that
+        come before a moment's silence."""
         client, operation = self.clients[who]
         events = await client.events(operation, count, within=10)
-        await client.silence(operation, seconds=0.3)
+        with contextlib.suppress(TimeoutError):
+            while True:
+                events += await client.events(operation, 1, within=0.3)
         return [(event["kind"], event["bookingId"]) for event in events]
 
     async def close(self) -> None:
