@@ -26,6 +26,8 @@ HMAC_ALGORITHM = "HS256"
 KEY_SET_ALGORITHMS = frozenset({"RS256", "ES256"})
 MIN_HMAC_SECRET_BYTES = 32
 VERIFIED_TOKENS_KEPT = 10_000
+# Real tokens are under 2 KB; a longer one is refused before it is decoded, hashed or kept.
+MAX_TOKEN_CHARS = 8192
 _ROLE_NAMES = frozenset(role.value for role in Role)
 
 
@@ -149,6 +151,8 @@ class TokenVerifier:
 
     def verify(self, token: str) -> Claims:
         """The claims of a valid token; InvalidToken for anything else."""
+        if len(token) > MAX_TOKEN_CHARS:
+            raise InvalidToken("token too long")
         known = self._verified.get(token)
         if known is not None:
             claims, expires = known

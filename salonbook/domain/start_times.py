@@ -37,10 +37,11 @@ def check_start(
     return utc
 
 
-def filter_bound(value: datetime) -> datetime:
-    """A query's time bound in UTC. Every bound GraphQL accepts is usable: one before the first
-    or after the last representable instant in UTC is the same as that instant (every booking
-    lies between them), and one without an offset is read as UTC."""
+def as_utc(value: datetime) -> datetime:
+    """Any DateTime GraphQL accepts as an instant in UTC, never overflowing: one before the
+    first or after the last representable instant is that instant (every booking lies between
+    them), and one without an offset is read as UTC. Query filters are read so, and so is the
+    start an idempotency key remembers."""
     if value.tzinfo is None or value.utcoffset() is None:
         return value.replace(tzinfo=UTC)
     if value <= EARLIEST:

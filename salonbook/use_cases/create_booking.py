@@ -14,7 +14,7 @@ from salonbook.db.idempotency import key_use
 from salonbook.domain.errors import Forbidden, ValidationFailed
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
-from salonbook.domain.start_times import check_start
+from salonbook.domain.start_times import as_utc, check_start
 from salonbook.use_cases.deps import Caller, Deps
 from salonbook.use_cases.transactions import run_in_transaction
 
@@ -44,9 +44,11 @@ async def create_booking(
     actor = caller.require_actor()
     customer = _customer_for(actor, customer_id)
     now = deps.clock.now()
-    start = check_start(start, now=now, windows=deps.windows)
 
     async def work(connection: AsyncConnection) -> dict[str, Any]:
+        # Judged after the idempotency key is read: a retry of a booking made in time gets
+        # its first answer even once the start has passed.
+        start_utc = check_start(start, now=now, windows=deps.windows)
         found = await people.load_many(connection, ids=[customer, stylist_id])
         if customer not in found or found[customer].role is not Role.CUSTOMER:
             raise ValidationFailed("no such customer", field="customerId")
@@ -61,8 +63,8 @@ async def create_booking(
             customer_id=customer,
             stylist_id=stylist_id,
             service_id=service_id,
-            start=start,
-            end=start + timedelta(minutes=service.duration_minutes),
+            start=start_utc,
+            end=start_utc + timedelta(minutes=service.duration_minutes),
             price_cents=service.price_cents,
             currency=service.currency,
             now=now,
@@ -77,7 +79,8 @@ async def create_booking(
             "customer_id": str(customer),
             "stylist_id": str(stylist_id),
             "service_id": str(service_id),
-            "start": start.isoformat(),
+            # the instant, however it was written (clamped: no arithmetic on an unchecked date)
+            "start": as_utc(start).isoformat(),
         },
     )
     result = await run_in_transaction(deps, use=use, work=work)

@@ -11,7 +11,7 @@ import pytest
 from salonbook.domain import bounds
 from salonbook.domain.errors import ValidationFailed
 from salonbook.domain.model import Windows
-from salonbook.domain.start_times import EARLIEST, LATEST, check_start, filter_bound
+from salonbook.domain.start_times import EARLIEST, LATEST, as_utc, check_start
 
 # (rule, given, kept: the value it keeps, or the field named by its refusal)
 Rule = Callable[[Any], Any]
@@ -127,8 +127,8 @@ def test_a_start_in_the_window_is_kept_in_utc() -> None:
         (NOW.astimezone(timezone(timedelta(hours=-3))), NOW),
     ],
 )
-def test_a_filter_bound_is_always_a_utc_instant(given: datetime, bound: datetime) -> None:
-    kept = filter_bound(given)
+def test_a_as_utc_is_always_a_utc_instant(given: datetime, bound: datetime) -> None:
+    kept = as_utc(given)
     assert kept == bound and kept.utcoffset() == timedelta(0)
 
 

@@ -9,7 +9,7 @@ import strawberry
 from salonbook.api.execution.input_conversion import built_directly
 from salonbook.api.input_fields import optional, parse_id
 from salonbook.db.pages import BookingQuery
-from salonbook.domain.start_times import filter_bound
+from salonbook.domain.start_times import as_utc
 from salonbook.domain.statuses import BookingStatus
 
 
@@ -30,6 +30,6 @@ def page_query(where: BookingFilter | None) -> BookingQuery:
         statuses=tuple(where.statuses) if where.statuses else None,
         stylist_id=parse_id(where.stylist_id, field="stylistId") if where.stylist_id else None,
         customer_id=parse_id(where.customer_id, field="customerId") if where.customer_id else None,
-        starts_after=filter_bound(where.starts_after) if where.starts_after else None,
-        starts_before=filter_bound(where.starts_before) if where.starts_before else None,
+        starts_after=as_utc(where.starts_after) if where.starts_after else None,
+        starts_before=as_utc(where.starts_before) if where.starts_before else None,
     )
