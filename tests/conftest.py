@@ -1,6 +1,12 @@
 """The suite runs against a real PostgreSQL: a fresh database on DATABASE_URL's server, or an
 embedded PostgreSQL when DATABASE_URL is not set. As in production, the owner role migrates and
-the app serves as the app role, with only the privileges serving needs."""
+the app serves as the app role, with only the privileges serving needs.
+
+The tests are grouped by what they need: unit/ no I/O, integration/ one database (and the app's
+dependencies, `deps`, to call use cases with), e2e/ the app over HTTP or a real server. The
+fixtures here are the ones more than one group uses; each is made only when a test asks for
+it, so unit tests start no database. integration/db/conftest.py and e2e/conftest.py hold the
+rest."""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg  # type: ignore[import-untyped]
@@ -96,6 +103,17 @@ def owner_url(server_url: str, session_database: str) -> str:
     return owner_url_of(server_url, session_database)
 
 
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Any]:
+    """A plain asyncpg connection as the role the app uses (the app role, which owns nothing):
+    what an attacker with the app's credentials could do."""
+    connection = await asyncpg.connect(plain_url(database_url))
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
 @pytest.fixture(scope="session")
 def clock() -> SettableClock:
     return SettableClock(BASE_TIME)
@@ -156,12 +174,3 @@ def api(http: httpx.AsyncClient, settings: Settings) -> Api:
 @pytest.fixture
 def factory(engine: AsyncEngine, clock: SettableClock, api: Api) -> Factory:
     return Factory(engine=engine, clock=clock, api=api)
-
-
-@pytest.fixture(scope="session")
-async def live(app: Starlette) -> AsyncIterator[str]:
-    """The session's app on a real port (host:port), for websocket clients."""
-    from tests.support.live import serve
-
-    async with serve(app) as base:
-        yield base

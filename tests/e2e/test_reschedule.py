@@ -14,11 +14,11 @@ from salonbook.db.bookings import Booking
 from salonbook.db.urls import plain_url
 from salonbook.domain.statuses import BookingStatus
 from tests.conftest import CLIENT_IP
-from tests.db.sql import INSUFFICIENT_PRIVILEGE, refused
-from tests.subscriptions.streams import caught_up, tailer, until_feeds
 from tests.support.api import Api
 from tests.support.factory import Factory, Party
 from tests.support.live import ws_client
+from tests.support.sql import INSUFFICIENT_PRIVILEGE, refused
+from tests.support.streams import caught_up, tailer, until_feeds
 
 S = BookingStatus
 MOVE = """
