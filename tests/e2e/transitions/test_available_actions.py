@@ -132,7 +132,7 @@ SUGGESTIONS: list[tuple[str, timedelta, Actor, str | None]] = [
         for case in SUGGESTIONS
     ],
 )
-async def test_suggested_action(
+async def test_the_suggested_action_is_one_the_viewer_may_take_now(
     factory: Factory, status: str, after_start: timedelta, viewer: Actor, suggestion: str | None
 ) -> None:
     moment = Moment(after_start=after_start, since_change=max(after_start, MINUTE))

@@ -76,7 +76,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("actor", "status", "starts_in", "action", "reason", "expected"), CASES)
-def test_precedence(
+def test_the_first_check_to_fail_in_the_documented_order_is_the_answer(
     actor: Actor,
     status: BookingStatus,
     starts_in: timedelta,
