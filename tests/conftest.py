@@ -11,12 +11,10 @@ rest."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg  # type: ignore[import-untyped]
 import httpx
@@ -33,22 +31,12 @@ from salonbook.db.urls import async_url, plain_url
 from salonbook.domain.clock import SettableClock
 from salonbook.resolvers.deps import Deps
 from tests.support.api import Api
+from tests.support.databases import as_role, own_database, with_database
 from tests.support.factory import Factory
 
 BASE_TIME = datetime(2031, 3, 10, 12, 0, tzinfo=UTC)
 CLIENT_IP = "203.0.113.7"
 pytest_plugins = ["tests.support.hang_guard"]
-
-
-def _with_database(url: str, database: str) -> str:
-    head, _, tail = url.partition("?")
-    base = head.rsplit("/", 1)[0]
-    return f"{base}/{database}" + (f"?{tail}" if tail else "")
-
-
-def as_role(url: str, role: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.rpartition('@')[2]}"))
 
 
 @pytest.fixture(scope="session")
@@ -71,30 +59,20 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 async def session_database(server_url: str) -> AsyncIterator[str]:
     """A database of this session's own, owned by the owner role, migrated to head by it,
     dropped at the end (the roles, the server's, stay: other sessions may be using them)."""
-    name = f"salonbook_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    await ensure_roles(server_url, database=name)
-    await migrate.upgrade(owner_url_of(server_url, name), app_role=APP_ROLE)
-    yield name
-    admin = await asyncpg.connect(server_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with own_database(server_url, prefix="salonbook_test") as name:
+        await ensure_roles(server_url, database=name)
+        await migrate.upgrade(owner_url_of(server_url, name), app_role=APP_ROLE)
+        yield name
 
 
 def owner_url_of(server_url: str, database: str) -> str:
-    return async_url(_with_database(as_role(server_url, OWNER_ROLE), database))
+    return async_url(with_database(as_role(server_url, OWNER_ROLE), database))
 
 
 @pytest.fixture(scope="session")
 def database_url(server_url: str, session_database: str) -> str:
     """The session database as the app role: what the app serves with (DATABASE_URL)."""
-    return async_url(_with_database(as_role(server_url, APP_ROLE), session_database))
+    return async_url(with_database(as_role(server_url, APP_ROLE), session_database))
 
 
 @pytest.fixture(scope="session")
@@ -128,7 +106,7 @@ def _reset_clock(clock: SettableClock) -> None:
 async def engine(server_url: str, session_database: str) -> AsyncIterator[AsyncEngine]:
     """The tests' own engine, for arranging and inspecting data (and stopping the app's
     connections): the server's superuser's. The app's is `deps.engine`, as the app role."""
-    engine = create_engine(async_url(_with_database(server_url, session_database)), pool_size=5)
+    engine = create_engine(async_url(with_database(server_url, session_database)), pool_size=5)
     yield engine
     await engine.dispose()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg  # type: ignore[import-untyped]
@@ -21,7 +20,7 @@ from salonbook.db.privileges import APP_ROLE, OWNER_ROLE
 from salonbook.db.serving_role import ServingRoleRefused, prepare_database
 from salonbook.db.urls import async_url, plain_url
 from salonbook.domain.clock import SettableClock
-from tests.conftest import _with_database, as_role
+from tests.support.databases import as_role, own_database, with_database
 from tests.support.processes import ROOT
 
 PRODUCTION = {
@@ -38,9 +37,9 @@ OWNER = "owns the tables (or is a member of their owner)"
 
 def _urls(server_url: str, database: str) -> dict[str, str]:
     return {
-        "superuser": async_url(_with_database(server_url, database)),
-        "owner": async_url(_with_database(as_role(server_url, OWNER_ROLE), database)),
-        "app": async_url(_with_database(as_role(server_url, APP_ROLE), database)),
+        "superuser": async_url(with_database(server_url, database)),
+        "owner": async_url(with_database(as_role(server_url, OWNER_ROLE), database)),
+        "app": async_url(with_database(as_role(server_url, APP_ROLE), database)),
     }
 
 
@@ -67,14 +66,8 @@ async def _salonbook(*arguments: str, **environment: str) -> tuple[int, str]:
 @pytest.fixture
 async def fresh_database(server_url: str) -> AsyncIterator[dict[str, str]]:
     """An empty database owned by the owner role, next to the suite's; its URLs by role."""
-    name = f"salonbook_roles_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" OWNER {OWNER_ROLE}')
+    async with own_database(server_url, prefix="salonbook_roles", owner=OWNER_ROLE) as name:
         yield _urls(server_url, name)
-    finally:
-        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 async def test_migrate_runs_as_the_owner_and_grants_the_app_role_what_serving_needs(

@@ -3,10 +3,8 @@ reachable, schema at this code's migration head, listener connected, not shuttin
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
-import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,7 +17,7 @@ from salonbook.db.migrate import head_revision
 from salonbook.db.urls import async_url, plain_url
 from salonbook.domain.clock import SettableClock
 from salonbook.health import readiness
-from tests.conftest import _with_database
+from tests.support.databases import own_database, with_database
 
 ALL_OK = {"database": "ok", "migrations": "ok", "listener": "ok"}
 
@@ -34,16 +32,12 @@ async def test_healthz_and_readyz_when_all_is_well(http: httpx.AsyncClient) -> N
 @pytest.fixture
 async def bare_database(server_url: str) -> AsyncIterator[AsyncEngine]:
     """An empty database next to the suite's: no migration has run in it."""
-    name = f"salonbook_bare_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    engine = create_engine(async_url(_with_database(server_url, name)), pool_size=1)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        await admin.close()
+    async with own_database(server_url, prefix="salonbook_bare") as name:
+        engine = create_engine(async_url(with_database(server_url, name)), pool_size=1)
+        try:
+            yield engine
+        finally:
+            await engine.dispose()
 
 
 async def test_a_database_without_migrations_is_not_ready(bare_database: AsyncEngine) -> None:
