@@ -3,10 +3,10 @@ embedded PostgreSQL when DATABASE_URL is not set. As in production, the owner ro
 the app serves as the app role, with only the privileges serving needs.
 
 The tests are grouped by what they need: unit/ no I/O, integration/ one database (and the app's
-dependencies, `deps`, to call use cases with), e2e/ the app over HTTP or a real server. The
-fixtures here are the ones more than one group uses; each is made only when a test asks for
-it, so unit tests start no database. integration/db/conftest.py and e2e/conftest.py hold the
-rest."""
+dependencies, `deps`, to call use cases with), e2e/ the app over HTTP or a real server. Here
+are the fixtures more than one group uses, each made only when a test asks for it (unit tests
+start no database); the HTTP client, the API and the app on a real port are e2e/conftest.py's,
+so a test that calls the service over HTTP can only be an e2e test."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
-import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
@@ -30,7 +29,6 @@ from salonbook.db.privileges import APP_ROLE, OWNER_ROLE, ensure_roles
 from salonbook.db.urls import async_url, plain_url
 from salonbook.domain.clock import SettableClock
 from salonbook.resolvers.deps import Deps
-from tests.support.api import Api
 from tests.support.databases import as_role, own_database, with_database
 from tests.support.factory import Factory
 
@@ -137,18 +135,7 @@ def deps(app: Starlette) -> Deps:
     return found
 
 
-@pytest.fixture(scope="session")
-async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, client=(CLIENT_IP, 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://salonbook.test") as client:
-        yield client
-
-
-@pytest.fixture(scope="session")
-def api(http: httpx.AsyncClient, settings: Settings) -> Api:
-    return Api(http=http, settings=settings)
-
-
 @pytest.fixture
-def factory(engine: AsyncEngine, clock: SettableClock, api: Api) -> Factory:
-    return Factory(engine=engine, clock=clock, api=api)
+def factory(engine: AsyncEngine, clock: SettableClock, settings: Settings) -> Factory:
+    """Arranges rows in the session database; e2e/conftest.py's also holds the API."""
+    return Factory(engine=engine, clock=clock, settings=settings)

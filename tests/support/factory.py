@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from salonbook.config import Settings
 from salonbook.db import bookings, people, services
 from salonbook.db.arrange import take_action
 from salonbook.db.bookings import Booking
@@ -19,7 +20,7 @@ from salonbook.domain.clock import SettableClock
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
-from tests.support.api import Api
+from tests.support.api import Api, token_for
 
 S, A = BookingStatus, BookingAction
 PATHS: dict[BookingStatus, tuple[BookingAction, ...]] = {
@@ -48,7 +49,7 @@ class Party:
 class Factory:
     engine: AsyncEngine
     clock: SettableClock
-    api: Api
+    settings: Settings
 
     async def person(self, role: Role, name: str | None = None) -> Person:
         async with unit_of_work(self.engine) as connection:
@@ -73,7 +74,7 @@ class Factory:
         )
 
     def token(self, person: Person) -> str:
-        return self.api.token(person.id, person.role)
+        return token_for(self.settings, person.id, person.role)
 
     async def service(self, *, minutes: int = 60, price_cents: int = 4500) -> Service:
         async with unit_of_work(self.engine) as connection:
@@ -130,3 +131,11 @@ class Factory:
             found = await bookings.load(connection, booking_id=booking.id)
         assert found is not None
         return found
+
+
+@dataclass
+class ApiFactory(Factory):
+    """The end-to-end tests' factory: it also holds the API, for helpers that arrange through
+    the database and then call the service."""
+
+    api: Api

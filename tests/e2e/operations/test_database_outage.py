@@ -22,7 +22,7 @@ from salonbook.domain.clock import SettableClock
 from tests.e2e.operations.owned_postgres import OwnedPostgres, owned_postgres
 from tests.e2e.transitions.transition_calls import TRANSITION
 from tests.support.api import Api
-from tests.support.factory import Factory, Party
+from tests.support.factory import ApiFactory, Party
 from tests.support.live import Closed, serve, ws_client
 from tests.support.streams import caught_up, tailer, until_feeds
 
@@ -38,7 +38,7 @@ class Outage:
     app: Starlette
     http: httpx.AsyncClient
     base: str
-    factory: Factory
+    factory: ApiFactory
 
 
 @pytest.fixture
@@ -56,7 +56,8 @@ async def outage(tmp_path: Path, clock: SettableClock) -> AsyncIterator[Outage]:
             serve(app) as base,
             httpx.AsyncClient(base_url=f"http://{base}", timeout=30) as http,
         ):
-            factory = Factory(engine=engine, clock=clock, api=Api(http=http, settings=settings))
+            api = Api(http=http, settings=settings)
+            factory = ApiFactory(engine=engine, clock=clock, settings=settings, api=api)
             try:
                 yield Outage(postgres, app, http, base, factory)
             finally:

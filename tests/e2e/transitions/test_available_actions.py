@@ -22,7 +22,7 @@ from tests.e2e.transitions.spec_transitions import (
     requires_reason,
 )
 from tests.e2e.transitions.transition_calls import arrange, person_of
-from tests.support.factory import Factory
+from tests.support.factory import ApiFactory
 
 MINUTE = timedelta(minutes=1)
 AVAILABLE = """
@@ -41,7 +41,7 @@ MOMENTS = {
 }
 
 
-async def _ask(factory: Factory, party: Any, booking_id: Any, viewer: Actor) -> dict[str, Any]:
+async def _ask(factory: ApiFactory, party: Any, booking_id: Any, viewer: Actor) -> dict[str, Any]:
     body = await factory.api.gql(
         AVAILABLE, {"id": str(booking_id)}, token=factory.token(person_of(party, viewer))
     )
@@ -70,7 +70,7 @@ def _expected(status: str, viewer: Actor, moment: Moment) -> dict[str, tuple[boo
 @pytest.mark.parametrize("moment_name", list(MOMENTS))
 @pytest.mark.parametrize("status", STATUSES)
 async def test_available_actions_are_what_the_table_allows_now(
-    factory: Factory, status: str, moment_name: str
+    factory: ApiFactory, status: str, moment_name: str
 ) -> None:
     moment = MOMENTS[moment_name]
     party, booking_id = await arrange(factory, status=status, moment=moment)
@@ -133,7 +133,7 @@ SUGGESTIONS: list[tuple[str, timedelta, Actor, str | None]] = [
     ],
 )
 async def test_the_suggested_action_is_one_the_viewer_may_take_now(
-    factory: Factory, status: str, after_start: timedelta, viewer: Actor, suggestion: str | None
+    factory: ApiFactory, status: str, after_start: timedelta, viewer: Actor, suggestion: str | None
 ) -> None:
     moment = Moment(after_start=after_start, since_change=max(after_start, MINUTE))
     party, booking_id = await arrange(factory, status=status, moment=moment)

@@ -16,6 +16,7 @@ from salonbook.domain.model import Actor, Windows
 from salonbook.domain.statuses import BookingAction, BookingStatus
 from salonbook.resolvers.deps import Caller, Deps
 from salonbook.resolvers.transition_booking import transition_booking
+from tests.support.api import Api
 from tests.support.factory import Factory
 from tests.support.sweeps import stored
 
@@ -74,7 +75,7 @@ async def cancel_as(deps: Deps, actor: Actor, booking_id: UUID) -> None:
 
 @pytest.mark.parametrize("case", CUSTOMER_CASES, ids=Case.id)
 async def test_a_customers_cancellation_refunds_as_the_settings_say(
-    app: Starlette, factory: Factory, case: Case
+    app: Starlette, api: Api, factory: Factory, case: Case
 ) -> None:
     party = await factory.party()
     service = await factory.service(price_cents=case.price)
@@ -91,9 +92,7 @@ async def test_a_customers_cancellation_refunds_as_the_settings_say(
         case.policy,
         case.cents,
     )
-    seen = await factory.api.gql(
-        CANCELLATION, {"id": str(booking.id)}, token=factory.token(party.customer)
-    )
+    seen = await api.gql(CANCELLATION, {"id": str(booking.id)}, token=factory.token(party.customer))
     assert seen["data"]["booking"]["cancellation"] == {
         "reason": "plans changed",
         "actorRole": "CUSTOMER",

@@ -32,7 +32,7 @@ from tests.e2e.transitions.transition_calls import (
     booking_as,
     transition,
 )
-from tests.support.factory import Factory
+from tests.support.factory import ApiFactory
 
 # A day before the start, a minute after the last change: customers and stylists may still
 # cancel, a start may still be undone, nothing may start, complete or be marked no-show yet.
@@ -57,7 +57,7 @@ GROUPS: list[tuple[str, Actor, str, Moment]] = [
     [pytest.param(s, a, m, id=f"{s}-{a.label}-{name}") for s, a, name, m in GROUPS],
 )
 async def test_every_action_on_every_status(
-    factory: Factory, status: str, actor: Actor, moment: Moment
+    factory: ApiFactory, status: str, actor: Actor, moment: Moment
 ) -> None:
     reasons = {a: "  customer called  " if a in ACTIONS_WITH_REASON else UNSET for a in ACTIONS}
     expected = {
@@ -121,7 +121,7 @@ def test_the_matrix_reaches_every_outcome() -> None:
     ids=lambda value: value.label if isinstance(value, Actor) else str(value),
 )
 async def test_audit_ip_and_user_agent_are_for_admin_and_system(
-    factory: Factory, reader: Actor, sees_audit: bool
+    factory: ApiFactory, reader: Actor, sees_audit: bool
 ) -> None:
     moment = Moment(after_start=-timedelta(minutes=10))
     party, booking_id = await arrange(factory, status="CONFIRMED", moment=moment)
@@ -136,7 +136,7 @@ async def test_audit_ip_and_user_agent_are_for_admin_and_system(
     assert (change["ipAddress"], change["userAgent"]) == expected
 
 
-async def test_forwarded_for_from_an_untrusted_peer_is_ignored(factory: Factory) -> None:
+async def test_forwarded_for_from_an_untrusted_peer_is_ignored(factory: ApiFactory) -> None:
     party, booking_id = await arrange(factory, status="PENDING", moment=DAY_AHEAD)
 
     result = await transition(

@@ -17,7 +17,7 @@ from tests.e2e.transitions.spec_transitions import (
     Moment,
 )
 from tests.e2e.transitions.transition_calls import UNSET, act_and_verify
-from tests.support.factory import Factory
+from tests.support.factory import ApiFactory
 
 # Every time rule of a row that asks for a reason passes here (cancelling before the start).
 DAY_AHEAD = Moment(after_start=-timedelta(days=1), since_change=timedelta(minutes=1))
@@ -47,7 +47,7 @@ OPTIONAL = _rows("optional")
 @pytest.mark.parametrize("reason", BLANKS)
 @pytest.mark.parametrize(("status", "action", "role"), REQUIRED)
 async def test_a_required_reason_cannot_be_left_out(
-    factory: Factory, status: str, action: str, role: str, reason: str | None
+    factory: ApiFactory, status: str, action: str, role: str, reason: str | None
 ) -> None:
     await act_and_verify(
         factory,
@@ -63,7 +63,7 @@ async def test_a_required_reason_cannot_be_left_out(
 @pytest.mark.parametrize("reason", BLANKS)
 @pytest.mark.parametrize(("status", "action", "role"), OPTIONAL)
 async def test_an_optional_reason_may_be_left_out(
-    factory: Factory, status: str, action: str, role: str, reason: str | None
+    factory: ApiFactory, status: str, action: str, role: str, reason: str | None
 ) -> None:
     after = await act_and_verify(
         factory,
@@ -111,7 +111,7 @@ RECORDS: list[tuple[str, str, Actor, timedelta, str | None, str, int]] = [
     ],
 )
 async def test_a_cancellation_records_who_why_and_the_refund(
-    factory: Factory,
+    factory: ApiFactory,
     status: str,
     action: str,
     actor: Actor,

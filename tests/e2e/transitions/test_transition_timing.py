@@ -19,7 +19,7 @@ from tests.e2e.transitions.spec_transitions import (
     expected_outcome,
 )
 from tests.e2e.transitions.transition_calls import UNSET, act_and_verify
-from tests.support.factory import Factory
+from tests.support.factory import ApiFactory
 
 SECOND, MINUTE, HOUR, DAY = (
     timedelta(seconds=1),
@@ -104,7 +104,7 @@ EDGES: list[tuple[str, str, Actor, Moment, str | None]] = [
     ],
 )
 async def test_time_rules_at_their_edges(
-    factory: Factory, status: str, action: str, actor: Actor, moment: Moment, outcome: str | None
+    factory: ApiFactory, status: str, action: str, actor: Actor, moment: Moment, outcome: str | None
 ) -> None:
     # the hand-written table the other tests compute from agrees with the documented edges
     reason = "  ran late  " if action in ACTIONS_WITH_REASON else UNSET
@@ -126,7 +126,7 @@ async def test_time_rules_at_their_edges(
 
 @pytest.mark.parametrize("reason", [UNSET, "", "  "], ids=["missing", "empty", "blank"])
 async def test_a_late_customer_cancel_is_a_timing_error_before_a_reason_error(
-    factory: Factory, reason: str
+    factory: ApiFactory, reason: str
 ) -> None:
     await act_and_verify(
         factory,

@@ -10,7 +10,7 @@ from salonbook.db.people import Person
 from salonbook.domain.statuses import BookingStatus
 from tests.conftest import CLIENT_IP
 from tests.e2e.transitions.spec_transitions import Actor, Moment, recorded_reason, row_for
-from tests.support.factory import Factory, Party
+from tests.support.factory import ApiFactory, Factory, Party
 
 USER_AGENT = "salonbook-transition-tests/1.0 (matrix)"
 UNSET = "<unset>"  # leave `reason` out of the input altogether
@@ -75,7 +75,7 @@ async def arrange(factory: Factory, *, status: str, moment: Moment) -> tuple[Par
 
 
 async def transition(
-    factory: Factory,
+    factory: ApiFactory,
     party: Party,
     booking_id: UUID,
     *,
@@ -100,7 +100,7 @@ async def transition(
 
 
 async def booking_as(
-    factory: Factory, party: Party, booking_id: UUID, *, actor: Actor
+    factory: ApiFactory, party: Party, booking_id: UUID, *, actor: Actor
 ) -> dict[str, Any]:
     """The booking with its cancellation and status history, as `actor` reads it."""
     body = await factory.api.gql(
@@ -111,12 +111,12 @@ async def booking_as(
     return found
 
 
-async def admin_view(factory: Factory, party: Party, booking_id: UUID) -> dict[str, Any]:
+async def admin_view(factory: ApiFactory, party: Party, booking_id: UUID) -> dict[str, Any]:
     return await booking_as(factory, party, booking_id, actor=Actor("ADMIN"))
 
 
 async def attempt(
-    factory: Factory,
+    factory: ApiFactory,
     party: Party,
     booking_id: UUID,
     *,
@@ -169,7 +169,7 @@ async def attempt(
 
 
 async def act_and_verify(
-    factory: Factory,
+    factory: ApiFactory,
     *,
     status: str,
     action: str,
