@@ -33,7 +33,6 @@ from tests.support.databases import as_role, own_database, with_database
 from tests.support.factory import Factory
 
 BASE_TIME = datetime(2031, 3, 10, 12, 0, tzinfo=UTC)
-CLIENT_IP = "203.0.113.7"
 pytest_plugins = ["tests.support.hang_guard"]
 
 

@@ -12,8 +12,7 @@ from starlette.applications import Starlette
 
 from salonbook.config import Settings
 from salonbook.domain.clock import SettableClock
-from tests.conftest import CLIENT_IP
-from tests.support.api import Api
+from tests.support.api import CLIENT_IP, Api
 from tests.support.factory import ApiFactory
 from tests.support.live import serve
 

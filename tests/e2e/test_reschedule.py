@@ -13,8 +13,7 @@ from starlette.applications import Starlette
 from salonbook.db.bookings import Booking
 from salonbook.db.urls import plain_url
 from salonbook.domain.statuses import BookingStatus
-from tests.conftest import CLIENT_IP
-from tests.support.api import Api
+from tests.support.api import CLIENT_IP, Api
 from tests.support.factory import Factory, Party
 from tests.support.live import ws_client
 from tests.support.sql import INSUFFICIENT_PRIVILEGE, refused

@@ -12,6 +12,9 @@ from salonbook.auth.tokens import mint_token
 from salonbook.config import Settings
 from salonbook.domain.roles import Role
 
+CLIENT_IP = "203.0.113.7"
+"""The address the in-process client calls from (e2e/conftest.py's `http`)."""
+
 
 def token_for(settings: Settings, person_id: UUID, role: Role) -> str:
     """A token the service run with `settings` accepts, for that person and role."""

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from salonbook.domain.clock import SettableClock
 from salonbook.domain.statuses import BookingStatus
 from salonbook.domain.system_actors import PAYMENTS
-from tests.conftest import CLIENT_IP
 from tests.e2e.observability.scrape import labels, scrape
 from tests.e2e.payments.payment_calls import (
     FAILED,
@@ -26,7 +25,7 @@ from tests.e2e.payments.payment_calls import (
     payment,
     scene,
 )
-from tests.support.api import Api
+from tests.support.api import CLIENT_IP, Api
 from tests.support.factory import Factory
 
 UNKNOWN_BOOKING = {"error": "unknown booking"}

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import CLIENT_IP
 from tests.e2e.transitions.spec_transitions import (
     ACTIONS,
     ACTIONS_WITH_REASON,
@@ -32,6 +31,7 @@ from tests.e2e.transitions.transition_calls import (
     booking_as,
     transition,
 )
+from tests.support.api import CLIENT_IP
 from tests.support.factory import ApiFactory
 
 # A day before the start, a minute after the last change: customers and stylists may still

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from salonbook.db.people import Person
 from salonbook.domain.statuses import BookingStatus
-from tests.conftest import CLIENT_IP
 from tests.e2e.transitions.spec_transitions import Actor, Moment, recorded_reason, row_for
+from tests.support.api import CLIENT_IP
 from tests.support.factory import ApiFactory, Factory, Party
 
 USER_AGENT = "salonbook-transition-tests/1.0 (matrix)"
