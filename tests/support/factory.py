@@ -76,7 +76,9 @@ class Factory:
     def token(self, person: Person) -> str:
         return token_for(self.settings, person.id, person.role)
 
-    async def service(self, *, minutes: int = 60, price_cents: int = 4500) -> Service:
+    async def service(
+        self, *, minutes: int = 60, price_cents: int = 4500, active: bool = True
+    ) -> Service:
         async with unit_of_work(self.engine) as connection:
             return await services.upsert(
                 connection,
@@ -86,7 +88,7 @@ class Factory:
                     duration_minutes=minutes,
                     price_cents=price_cents,
                     currency="EUR",
-                    active=True,
+                    active=active,
                 ),
                 now=self.clock.now(),
             )

@@ -7,11 +7,8 @@ import dataclasses
 import hashlib
 import hmac
 import json
-import logging
 import re
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,31 +18,16 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
-from salonbook.auth.tokens import Claims, InvalidToken, TokenVerifier, mint_token
+from salonbook.auth.tokens import Claims, InvalidToken, TokenVerifier
 from salonbook.domain.roles import Role
+from tests.unit.auth.claims import AUD_ISS, DROP, SECRET, expected, payload
 
-SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 OCT_SECRET = b"an-hmac-key-hidden-in-the-jwks-file-000000"
-PERSON = uuid.UUID("6f1c2b1e-9a57-4c43-8d2e-2b0c9f0f5a11")
-EXP = int(datetime.now(UTC).timestamp()) + 3600
-DROP = object()
 NOT_ACCEPTED = "algorithm not accepted"
-AUD_ISS = {"aud": "salonbook", "iss": "https://idp"}
 
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def payload(**changes: object) -> dict[str, Any]:
-    """Valid claims for PERSON as a stylist, with `changes` applied (DROP removes a claim)."""
-    claims: dict[str, Any] = {"sub": str(PERSON), "role": "stylist", "exp": EXP, **changes}
-    return {name: value for name, value in claims.items() if value is not DROP}
-
-
-def expected(**changes: Any) -> Claims:
-    honest = Claims(PERSON, Role.STYLIST, None, None, datetime.fromtimestamp(EXP, UTC))
-    return dataclasses.replace(honest, **changes)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,67 +194,6 @@ def test_refuses(
     assert token == "" or token not in str(refusal.value)
 
 
-ROUND_TRIPS = [
-    ("role", Role.ADMIN, {"role": "admin"}),
-    ("app_metadata.role", Role.STYLIST, {"app_metadata": {"role": "stylist"}}),
-    ("a.b.role", Role.CUSTOMER, {"a": {"b": {"role": "customer"}}}),
-]
-
-
-@pytest.mark.parametrize(("role_claim", "role", "nested"), ROUND_TRIPS)
-def test_minted_token_round_trips(role_claim: str, role: Role, nested: dict[str, Any]) -> None:
-    now = datetime(2030, 5, 17, 9, 30, 15, tzinfo=UTC)
-    token = mint_token(secret=SECRET, sub=PERSON, role=role, role_claim=role_claim, name="Ana",
-                       email="ana@x.test", ttl=timedelta(hours=2), now=now, audience="salonbook",
-                       issuer="https://idp")  # fmt: skip
-    assert jwt.decode(token, options={"verify_signature": False}) == {
-        "sub": str(PERSON), "iat": 1_905_240_615, "exp": 1_905_247_815, "name": "Ana",
-        "email": "ana@x.test", **AUD_ISS, **nested,
-    }  # fmt: skip
-    verifier = TokenVerifier(hs256_secret=SECRET, jwks_file=None, role_claim=role_claim,
-                             audience="salonbook", issuer="https://idp")  # fmt: skip
-    claims = Claims(PERSON, role, "Ana", "ana@x.test", now + timedelta(hours=2))
-    assert verifier.verify(token) == claims
-
-
-SUPABASE_SHAPED: dict[str, str | Role] = {
-    "app_metadata.role": Role.ADMIN,
-    "role": "unknown role",  # "authenticated" is Supabase's database role, not ours
-    "app_metadata.role.name": "missing role",
-    "user_metadata.role": "missing role",
-}
-
-
-@pytest.mark.parametrize(("role_claim", "outcome"), SUPABASE_SHAPED.items())
-def test_dotted_role_claim_on_a_supabase_shaped_token(role_claim: str, outcome: Role | str) -> None:
-    claims = payload(role="authenticated", app_metadata={"role": "admin"}, aud="authenticated")
-    token = jwt.encode(claims, SECRET, "HS256")
-    verifier = TokenVerifier(hs256_secret=SECRET, jwks_file=None, role_claim=role_claim)
-    if isinstance(outcome, Role):
-        assert verifier.verify(token) == expected(role=outcome)
-    else:
-        with pytest.raises(InvalidToken, match=f"^{re.escape(outcome)}$"):
-            verifier.verify(token)
-
-
-def test_minted_token_expires_after_its_ttl() -> None:
-    an_hour_ago = datetime.now(UTC) - timedelta(hours=1, seconds=1)
-    token = mint_token(secret=SECRET, sub=PERSON, role=Role.CUSTOMER, ttl=timedelta(hours=1),
-                       now=an_hour_ago)  # fmt: skip
-    with pytest.raises(InvalidToken, match=r"^token expired$"):
-        TokenVerifier(hs256_secret=SECRET, jwks_file=None).verify(token)
-
-
-def test_short_development_secret_is_logged_once_not_warned_per_token(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    with caplog.at_level(logging.WARNING, logger="salonbook.auth.tokens"):
-        verifier = TokenVerifier(hs256_secret="dev-secret", jwks_file=None)
-    assert [r.getMessage() for r in caplog.records] == ["the HS256 secret is shorter than 32 bytes"]
-    token = mint_token(secret="dev-secret", sub=PERSON, role=Role.STYLIST)
-    assert verifier.verify(token).role is Role.STYLIST  # a warning would fail: filterwarnings=error
-
-
 @pytest.mark.parametrize("alg", ["RS256", "ES256"])
 def test_sole_jwks_key_verifies_tokens_without_kid(
     keyring: Keyring, tmp_path: Path, alg: str
@@ -314,16 +235,3 @@ def test_misconfiguration_is_refused_at_construction(
         jwks_file.write_text(keys if isinstance(keys, str) else json.dumps({"keys": keys}))
     with pytest.raises(ValueError, match=re.escape(problem)):
         TokenVerifier(hs256_secret=secret, jwks_file=jwks_file, role_claim=role_claim)
-
-
-def test_a_token_verified_before_is_refused_from_its_expiry_on() -> None:
-    now = [datetime.now(UTC).timestamp()]
-    verifier = TokenVerifier(hs256_secret=SECRET, jwks_file=None, clock=lambda: now[0])
-    token = mint_token(secret=SECRET, sub=PERSON, role=Role.STYLIST, ttl=timedelta(minutes=5))
-    first = verifier.verify(token)
-    now[0] = first.expires_at.timestamp() - 1
-
-    assert verifier.verify(token) == first
-    now[0] = first.expires_at.timestamp()  # `exp` itself is past, as PyJWT judges it
-    with pytest.raises(InvalidToken, match=r"^token expired$"):
-        verifier.verify(token)
