@@ -64,9 +64,7 @@ def test_an_admin_cancels_a_confirmed_booking_at_any_time() -> None:
         assert late.target is S.CANCELLED
 
 
-def test_a_booking_in_progress_is_cancelled_by_its_stylist_with_a_reason_never_its_customer() -> (
-    None
-):
+def test_a_started_booking_is_cancelled_by_its_stylist_with_a_reason_not_its_customer() -> None:
     started = booking(S.IN_PROGRESS, starts_in=-timedelta(minutes=10))
     assert act(OWN_STYLIST, started, A.CANCEL, "emergency").target is S.CANCELLED
     with pytest.raises(errors.ReasonRequired):
@@ -84,7 +82,5 @@ def test_only_an_admin_reverts_a_no_show_and_gives_a_reason() -> None:
         act(OWN_STYLIST, missed, A.REVERT_NO_SHOW, "came late")
 
 
-def test_cancelled_and_no_show_bookings_free_the_stylists_time_every_other_status_keeps_it() -> (
-    None
-):
+def test_cancelled_and_no_show_free_the_stylists_time_every_other_status_keeps_it() -> None:
     assert {status for status in S if not status.holds_slot} == {S.CANCELLED, S.NO_SHOW}
