@@ -37,7 +37,7 @@ def test_a_confirmed_booking_completes_directly_from_its_start_not_before() -> N
             act(actor, booking(S.CONFIRMED, starts_in=SECOND), A.COMPLETE, None)
 
 
-def test_undo_start_is_counted_from_the_start_and_past_it_is_undo_window_expired() -> None:
+def test_undo_start_is_counted_from_the_start_action_and_past_it_is_undo_window_expired() -> None:
     window = Windows().undo_start
     # the booking's start is long past: only the time since the START action counts
     just_started = booking(S.IN_PROGRESS, starts_in=-timedelta(hours=3), changed_ago=window)
