@@ -36,6 +36,14 @@ BASE_TIME = datetime(2031, 3, 10, 12, 0, tzinfo=UTC)
 pytest_plugins = ["tests.support.hang_guard"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep unit/ honest: a test there that needs a database belongs in integration/."""
+    unit = Path(__file__).parent / "unit"
+    for item in items:
+        if item.path.is_relative_to(unit) and "server_url" in getattr(item, "fixturenames", ()):
+            raise pytest.UsageError(f"{item.nodeid} needs a database: move it to integration/")
+
+
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A PostgreSQL server for the session: DATABASE_URL's, or an embedded one."""
