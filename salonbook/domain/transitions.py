@@ -1,5 +1,5 @@
 """The booking state machine: one table, the source of truth for the API, the database guard,
-`availableActions` and the docs (docs/rules.md renders it: tests/docs/rules_table.py)."""
+`availableActions` and the docs (docs/rules.md renders it: tests/unit/docs/rules_table.py)."""
 
 from __future__ import annotations
 

@@ -18,10 +18,10 @@ from salonbook.db.bookings import Booking
 from salonbook.db.engine import unit_of_work
 from salonbook.db.people import Person
 from salonbook.domain.statuses import BookingStatus
-from tests.subscriptions.streams import cancel_committed, caught_up, tailer, until_feeds
 from tests.support.api import Api
 from tests.support.factory import Factory, Party
 from tests.support.live import ws_client
+from tests.support.streams import cancel_committed, caught_up, tailer, until_feeds
 
 CARD = "id displayName email phone"
 BOOKING = f"""query($id: ID!) {{ booking(id: $id) {{

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from salonbook.db import services
-from salonbook.db.engine import unit_of_work
 from salonbook.db.services import Service
 from tests.support.api import Api
 from tests.support.factory import Factory, Party
@@ -54,11 +52,7 @@ class Scene:
 
 async def _scene(factory: Factory) -> Scene:
     service = await factory.service(minutes=45, price_cents=3000)
-    made = await factory.service()
-    async with unit_of_work(factory.engine) as connection:
-        inactive = await services.upsert(
-            connection, service=replace(made, active=False), now=factory.clock.now()
-        )
+    inactive = await factory.service(active=False)
     start = factory.clock.now() + timedelta(days=3)
     return Scene(party=await factory.party(), service=service, inactive=inactive, start=start)
 

@@ -90,7 +90,7 @@ async def _person_row(engine: AsyncEngine, person: Person) -> tuple[Any, ...]:
         ("admin", "  \n ", "REASON_REQUIRED"),
     ],
 )
-async def test_a_refused_erasure_changes_nothing(
+async def test_only_an_admin_erases_and_gives_a_reason_else_nothing_changes(
     api: Api, factory: Factory, engine: AsyncEngine, who: str, reason: str, code: str
 ) -> None:
     party = await factory.party()

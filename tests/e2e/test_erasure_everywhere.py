@@ -25,10 +25,9 @@ from starlette.applications import Starlette
 from salonbook.db.urls import plain_url
 from salonbook.domain.statuses import BookingStatus
 from salonbook.domain.system_actors import PAYMENTS
-from tests.conftest import CLIENT_IP
-from tests.e2e.payment_calls import SUCCEEDED, Processor, encode
-from tests.e2e.payment_calls import USER_AGENT as PROCESSOR_AGENT
-from tests.support.api import Api
+from tests.e2e.payments.payment_calls import SUCCEEDED, Processor, encode
+from tests.e2e.payments.payment_calls import USER_AGENT as PROCESSOR_AGENT
+from tests.support.api import CLIENT_IP, Api
 from tests.support.factory import Factory, Party
 
 S = BookingStatus

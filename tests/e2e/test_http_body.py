@@ -14,7 +14,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from salonbook.domain.roles import Role
-from tests.observability.scrape import labels, scrape
+from tests.e2e.observability.scrape import labels, scrape
 from tests.support.api import Api
 from tests.support.live import PROTOCOL, ws_client
 

@@ -19,7 +19,7 @@ from salonbook.db.services import Service
 from salonbook.domain import bounds
 from salonbook.domain.clock import SettableClock
 from salonbook.domain.statuses import BookingStatus
-from tests.e2e.payment_calls import SUCCEEDED, payment, scene
+from tests.e2e.payments.payment_calls import SUCCEEDED, payment, scene
 from tests.support.api import Api
 from tests.support.factory import Factory, Party
 from tests.support.footprint import footprint

@@ -1,4 +1,5 @@
-"""The read API: Relay pages of bookings, their filters, batched nested loads, services."""
+"""The read API: Relay pages of bookings, their filters, batched nested loads (services:
+test_services_listed.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
-from salonbook.db import bookings, services
+from salonbook.db import bookings
 from salonbook.db.bookings import Booking
 from salonbook.db.engine import unit_of_work
 from salonbook.db.services import Service
@@ -40,8 +41,6 @@ query($first: Int) {
   }
 }
 """
-
-SERVICES = "{ services { id active } }"
 
 
 async def _arrange_many(
@@ -275,36 +274,3 @@ async def test_nested_fields_of_a_page_cost_a_constant_number_of_statements(
 
     assert counts[50] == counts[5]
     assert counts[5] <= 6
-
-
-async def _inactive_service(factory: Factory) -> Service:
-    made = await factory.service()
-    async with unit_of_work(factory.engine) as connection:
-        return await services.upsert(
-            connection, service=replace(made, active=False), now=factory.clock.now()
-        )
-
-
-async def test_customers_see_only_active_services(api: Api, factory: Factory) -> None:
-    party = await factory.party()
-    active = await factory.service()
-    inactive = await _inactive_service(factory)
-
-    body = await api.gql(SERVICES, token=factory.token(party.customer))
-
-    listed = body["data"]["services"]
-    assert {"id": str(active.id), "active": True} in listed
-    assert str(inactive.id) not in [service["id"] for service in listed]
-    assert all(service["active"] for service in listed)
-
-
-async def test_admins_see_every_service(api: Api, factory: Factory) -> None:
-    party = await factory.party()
-    active = await factory.service()
-    inactive = await _inactive_service(factory)
-
-    body = await api.gql(SERVICES, token=factory.token(party.admin))
-
-    listed = body["data"]["services"]
-    assert {"id": str(active.id), "active": True} in listed
-    assert {"id": str(inactive.id), "active": False} in listed

@@ -13,12 +13,11 @@ from starlette.applications import Starlette
 from salonbook.db.bookings import Booking
 from salonbook.db.urls import plain_url
 from salonbook.domain.statuses import BookingStatus
-from tests.conftest import CLIENT_IP
-from tests.db.sql import INSUFFICIENT_PRIVILEGE, refused
-from tests.subscriptions.streams import caught_up, tailer, until_feeds
-from tests.support.api import Api
+from tests.support.api import CLIENT_IP, Api
 from tests.support.factory import Factory, Party
 from tests.support.live import ws_client
+from tests.support.sql import INSUFFICIENT_PRIVILEGE, refused
+from tests.support.streams import caught_up, tailer, until_feeds
 
 S = BookingStatus
 MOVE = """
@@ -68,7 +67,7 @@ async def _arrange(
 
 
 @pytest.mark.parametrize("status", [S.PENDING, S.CONFIRMED])
-async def test_an_admin_moves_a_booking_and_each_move_is_kept(
+async def test_an_admin_moves_a_pending_or_confirmed_booking_its_length_kept_each_move_recorded(
     api: Api, factory: Factory, status: S
 ) -> None:
     party, booking = await _arrange(factory, status)
@@ -150,7 +149,7 @@ ERROR_TYPES = {
 
 
 @pytest.mark.parametrize(("who", "status", "starts_in", "new_start", "code"), REFUSALS)
-async def test_a_refused_move_changes_nothing(
+async def test_only_an_admin_moves_only_a_pending_or_confirmed_booking_else_nothing_changes(
     api: Api, factory: Factory, who: str, status: S, starts_in: timedelta, new_start: str, code: str
 ) -> None:
     party, booking = await _arrange(factory, status, starts_in)

@@ -113,7 +113,7 @@ async def test_reschedule_booking_start_window_and_grid(
 
 
 async def test_without_a_grid_any_start_in_the_window_is_accepted(
-    deps: Deps, factory: Factory
+    api: Api, deps: Deps, factory: Factory
 ) -> None:
     party = await factory.party()
     service = await factory.service()
@@ -130,7 +130,7 @@ async def test_without_a_grid_any_start_in_the_window_is_accepted(
         idempotency_key=None,
     )
 
-    booked = await factory.api.gql(
+    booked = await api.gql(
         "query($id: ID!) { booking(id: $id) { startTime } }",
         {"id": str(booking_id)},
         token=factory.token(party.customer),

@@ -19,10 +19,10 @@ from salonbook.db.bookings import Booking
 from salonbook.domain.clock import SettableClock
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingStatus
-from tests.subscriptions.streams import cancel_committed, caught_up, tailer, until_feeds
 from tests.support.api import Api
 from tests.support.factory import Factory, Party
 from tests.support.live import ws_client
+from tests.support.streams import cancel_committed, caught_up, tailer, until_feeds
 
 ME = "{ me { id role } }"
 BOOKING = "query($id: ID!) { booking(id: $id) { id } }"

@@ -17,10 +17,10 @@ from starlette.applications import Starlette
 from salonbook.db.bookings import Booking
 from salonbook.db.people import Person
 from salonbook.domain.statuses import BookingStatus
-from tests.subscriptions.streams import caught_up, tailer, until_feeds
 from tests.support.api import Api
 from tests.support.factory import Factory
 from tests.support.live import ws_client
+from tests.support.streams import caught_up, tailer, until_feeds
 
 ADD = """
 mutation($input: AddStylistNoteInput!) { addStylistNote(input: $input) { __typename

@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.db.bookings import Booking
 from salonbook.domain.statuses import BookingAction, BookingStatus
-from tests.conftest import CLIENT_IP
-from tests.support.api import Api
+from tests.support.api import CLIENT_IP, Api
 from tests.support.factory import Factory, Party
 
 BOOKING = """

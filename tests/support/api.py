@@ -12,6 +12,16 @@ from salonbook.auth.tokens import mint_token
 from salonbook.config import Settings
 from salonbook.domain.roles import Role
 
+CLIENT_IP = "203.0.113.7"
+"""The address the in-process client calls from (e2e/conftest.py's `http`)."""
+
+
+def token_for(settings: Settings, person_id: UUID, role: Role) -> str:
+    """A token the service run with `settings` accepts, for that person and role."""
+    secret = settings.effective_jwt_secret
+    assert secret is not None
+    return mint_token(secret=secret, sub=person_id, role=role)
+
 
 @dataclass(frozen=True)
 class Api:
@@ -19,9 +29,7 @@ class Api:
     settings: Settings
 
     def token(self, person_id: UUID, role: Role) -> str:
-        secret = self.settings.effective_jwt_secret
-        assert secret is not None
-        return mint_token(secret=secret, sub=person_id, role=role)
+        return token_for(self.settings, person_id, role)
 
     async def post(
         self,

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from salonbook.config import Settings
 from salonbook.db import bookings, people, services
 from salonbook.db.bookings import Booking
 from salonbook.db.engine import unit_of_work
@@ -19,7 +20,7 @@ from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
 from salonbook.use_cases.seeding import take_action
-from tests.support.api import Api
+from tests.support.api import Api, token_for
 
 S, A = BookingStatus, BookingAction
 PATHS: dict[BookingStatus, tuple[BookingAction, ...]] = {
@@ -48,7 +49,7 @@ class Party:
 class Factory:
     engine: AsyncEngine
     clock: SettableClock
-    api: Api
+    settings: Settings
 
     async def person(self, role: Role, name: str | None = None) -> Person:
         async with unit_of_work(self.engine) as connection:
@@ -73,9 +74,11 @@ class Factory:
         )
 
     def token(self, person: Person) -> str:
-        return self.api.token(person.id, person.role)
+        return token_for(self.settings, person.id, person.role)
 
-    async def service(self, *, minutes: int = 60, price_cents: int = 4500) -> Service:
+    async def service(
+        self, *, minutes: int = 60, price_cents: int = 4500, active: bool = True
+    ) -> Service:
         async with unit_of_work(self.engine) as connection:
             return await services.upsert(
                 connection,
@@ -85,7 +88,7 @@ class Factory:
                     duration_minutes=minutes,
                     price_cents=price_cents,
                     currency="EUR",
-                    active=True,
+                    active=active,
                 ),
                 now=self.clock.now(),
             )
@@ -130,3 +133,11 @@ class Factory:
             found = await bookings.load(connection, booking_id=booking.id)
         assert found is not None
         return found
+
+
+@dataclass
+class ApiFactory(Factory):
+    """The end-to-end tests' factory: it also holds the API, for helpers that arrange through
+    the database and then call the service."""
+
+    api: Api
