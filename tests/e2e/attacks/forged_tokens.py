@@ -119,9 +119,12 @@ def tampered(role: str) -> Build:
 
 
 def resigned_signature(keys: Keys) -> str:
-    """An honest token with the last character of its signature changed."""
-    token = hs256()(keys)
-    return token[:-1] + ("A" if token[-1] != "A" else "B")
+    """An honest token with the first character of its signature changed: every bit of that
+    character is signature (the last one's low bits are padding, which a decoder may ignore
+    or refuse, so changing it says nothing certain)."""
+    head, payload, signature = hs256()(keys).split(".")
+    changed = ("A" if signature[0] != "A" else "B") + signature[1:]
+    return f"{head}.{payload}.{changed}"
 
 
 def nested_json(depth: int) -> Build:
