@@ -4,7 +4,6 @@ the bound itself is accepted."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,32 +18,20 @@ from salonbook.db.services import Service
 from salonbook.domain import bounds
 from salonbook.domain.clock import SettableClock
 from salonbook.domain.statuses import BookingStatus
+from tests.e2e.bounded_mutations import (
+    CREATE,
+    DELETE,
+    ERASE,
+    NOTE,
+    PERSON,
+    RESCHEDULE,
+    SERVICE,
+    TRANSITION,
+)
 from tests.e2e.payments.payment_calls import SUCCEEDED, payment, scene
 from tests.support.api import Api
 from tests.support.factory import Factory, Party
 from tests.support.footprint import footprint
-
-RESULT = "__typename ... on Error { code message } ... on ValidationFailedError { field }"
-TRANSITION = f"""mutation($input: TransitionBookingInput!) {{
-  transitionBooking(input: $input) {{ {RESULT} }} }}"""
-RESCHEDULE = f"""mutation($input: RescheduleBookingInput!) {{
-  rescheduleBooking(input: $input) {{ {RESULT} }} }}"""
-DELETE = (
-    f"""mutation($input: DeleteBookingInput!) {{ deleteBooking(input: $input) {{ {RESULT} }} }}"""
-)
-ERASE = f"""mutation($input: ErasePersonInput!) {{ erasePerson(input: $input) {{ {RESULT} }} }}"""
-NOTE = (
-    f"""mutation($input: AddStylistNoteInput!) {{ addStylistNote(input: $input) {{ {RESULT} }} }}"""
-)
-CREATE = (
-    f"""mutation($input: CreateBookingInput!) {{ createBooking(input: $input) {{ {RESULT} }} }}"""
-)
-SERVICE = (
-    f"""mutation($input: UpsertServiceInput!) {{ upsertService(input: $input) {{ {RESULT} }} }}"""
-)
-PERSON = (
-    f"""mutation($input: UpsertPersonInput!) {{ upsertPerson(input: $input) {{ {RESULT} }} }}"""
-)
 
 
 @dataclass(frozen=True)
@@ -213,40 +200,6 @@ async def test_one_past_the_bound_is_refused_and_changes_nothing_the_bound_is_ac
     assert accepted["__typename"].endswith("Success"), accepted
 
 
-REFUSED_IDS = [
-    (TRANSITION, {"bookingId": "b" * 10_000, "action": "CANCEL", "reason": "x"}, "bookingId"),
-    (DELETE, {"bookingId": "not-a-uuid"}, "bookingId"),
-    (ERASE, {"personId": "{" + "0" * 32 + "}x", "reason": "asked"}, "personId"),
-    (PERSON, {"id": "1" * 37, "role": "CUSTOMER", "displayName": "Ada"}, "id"),
-    (TRANSITION, {"bookingId": str(uuid.uuid4()), "action": "CANCEL", "reason": "\x00"}, "reason"),
-    (
-        TRANSITION,
-        {"bookingId": str(uuid.uuid4()), "action": "CANCEL", "idempotencyKey": "a\nb"},
-        "idempotencyKey",
-    ),
-    (PERSON, {"role": "CUSTOMER", "displayName": "Ada\u0007"}, "displayName"),
-]
-
-
-@pytest.mark.parametrize(("mutation", "given", "field"), REFUSED_IDS)
-async def test_malformed_ids_and_control_characters_are_refused_and_change_nothing(
-    api: Api,
-    factory: Factory,
-    engine: AsyncEngine,
-    mutation: str,
-    given: dict[str, Any],
-    field: str,
-) -> None:
-    party = await factory.party()
-    before = await footprint(engine)
-
-    answer = await api.gql(mutation, {"input": given}, token=factory.token(party.admin))
-
-    (result,) = answer["data"].values()
-    assert (result["code"], result["field"]) == ("VALIDATION_FAILED", field)
-    assert await footprint(engine) == before
-
-
 async def test_a_reason_is_bounded_after_trimming(
     api: Api, factory: Factory, engine: AsyncEngine
 ) -> None:
@@ -278,25 +231,3 @@ async def test_a_payment_event_id_past_its_bound_is_400_and_changes_nothing(
         payment(given.booking, SUCCEEDED, id="e" * bounds.PAYMENT_EVENT_ID_MAX)
     )
     assert (accepted.status_code, accepted.json()["status"]) == (200, "CONFIRMED")
-
-
-@pytest.mark.parametrize(
-    "variables",
-    [
-        {"after": "A" * (bounds.CURSOR_MAX + 1)},
-        {"filter": {"stylistId": "s" * 1000}},
-        {"filter": {"customerId": "not-an-id"}},
-    ],
-)
-async def test_an_out_of_bounds_query_argument_is_a_top_level_validation_error(
-    api: Api, factory: Factory, variables: dict[str, Any]
-) -> None:
-    party = await factory.party()
-    query = """query($after: String, $filter: BookingFilter) {
-        bookings(after: $after, filter: $filter) { edges { cursor } } }"""
-
-    answer = await api.gql(query, variables, token=factory.token(party.admin))
-
-    assert answer["data"] is None
-    [error] = answer["errors"]
-    assert error["extensions"] == {"code": "VALIDATION_FAILED"}

@@ -16,11 +16,16 @@ CLIENT_IP = "203.0.113.7"
 """The address the in-process client calls from (e2e/conftest.py's `http`)."""
 
 
-def token_for(settings: Settings, person_id: UUID, role: Role) -> str:
-    """A token the service run with `settings` accepts, for that person and role."""
+def jwt_secret(settings: Settings) -> str:
+    """The HS256 secret the service run with `settings` signs and checks tokens with."""
     secret = settings.effective_jwt_secret
     assert secret is not None
-    return mint_token(secret=secret, sub=person_id, role=role)
+    return secret
+
+
+def token_for(settings: Settings, person_id: UUID, role: Role) -> str:
+    """A token the service run with `settings` accepts, for that person and role."""
+    return mint_token(secret=jwt_secret(settings), sub=person_id, role=role)
 
 
 @dataclass(frozen=True)

@@ -91,17 +91,27 @@ def hand_made(
     with HMAC-SHA256 under `hmac_key`, or with an empty signature."""
 
     def build(keys: Keys) -> str:
-        parts = (header, body(keys) if body else claims(keys))
-        head, payload = (
-            b64url((part if isinstance(part, str) else json.dumps(part)).encode()) for part in parts
+        return assembled(
+            header, body(keys) if body else claims(keys), hmac_key(keys) if hmac_key else None
         )
-        signing_input = f"{head}.{payload}"
-        if hmac_key is None:
-            return f"{signing_input}."
-        digest = hmac.new(hmac_key(keys), signing_input.encode(), hashlib.sha256).digest()
-        return f"{signing_input}.{b64url(digest)}"
 
     return build
+
+
+def assembled(
+    header: dict[str, Any] | str, body: dict[str, Any] | str, hmac_key: bytes | None
+) -> str:
+    """A token of `header` and `body` (JSON objects, or raw text), signed with HMAC-SHA256
+    under `hmac_key`, or with an empty signature."""
+    head, payload = (
+        b64url((part if isinstance(part, str) else json.dumps(part)).encode())
+        for part in (header, body)
+    )
+    signing_input = f"{head}.{payload}"
+    if hmac_key is None:
+        return f"{signing_input}."
+    digest = hmac.new(hmac_key, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{b64url(digest)}"
 
 
 def with_secret(keys: Keys) -> bytes:

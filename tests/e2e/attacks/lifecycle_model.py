@@ -62,6 +62,10 @@ class Booked:
         """Holds its slot (SPEC 4: not CANCELLED, NO_SHOW or deleted)."""
         return not self.deleted and self.status not in ("CANCELLED", "NO_SHOW")
 
+    def expected_version(self, choice: str) -> int | None:
+        """The expectedVersion a call sends: none, the current one, or a stale one."""
+        return {"none": None, "current": self.version, "stale": self.version - 1}[choice]
+
 
 @dataclass
 class Stored:

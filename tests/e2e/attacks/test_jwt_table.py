@@ -5,29 +5,18 @@ the same server accepting what it should, so every refusal is the token's doing.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from jwt.algorithms import ECAlgorithm, RSAAlgorithm
-from starlette.applications import Starlette
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from jwt.algorithms import RSAAlgorithm
 
-from salonbook.app import create_app
 from salonbook.auth.tokens import MAX_TOKEN_CHARS
-from salonbook.config import Settings
 from tests.e2e.attacks.forged_tokens import (
     AUDIENCE,
     DROP,
-    ISSUER,
     Build,
     Keys,
     b64url,
@@ -41,9 +30,9 @@ from tests.e2e.attacks.forged_tokens import (
     tampered,
     with_secret,
 )
-from tests.support.live import PROTOCOL, Closed, serve, ws_client
+from tests.e2e.attacks.jwt_servers import KEYS
+from tests.support.live import Closed, ws_client
 
-SECRET = "the-table-servers-own-hs256-secret-0123456789"
 NOW = int(time.time())
 HOUR = 3600
 HUGE = 100_000
@@ -175,64 +164,6 @@ CASES = [
 ]
 
 
-def _keys() -> Keys:
-    return Keys(
-        secret=SECRET,
-        rsa_key=rsa.generate_private_key(65537, 2048),
-        ec_key=ec.generate_private_key(ec.SECP256R1()),
-        attacker_key=rsa.generate_private_key(65537, 2048),
-        sub=uuid.uuid4(),
-    )
-
-
-KEYS = _keys()
-
-
-def _jwks(path: Path) -> Path:
-    rsa_jwk = json.loads(RSAAlgorithm.to_jwk(KEYS.rsa_key.public_key()))
-    ec_jwk = json.loads(ECAlgorithm.to_jwk(KEYS.ec_key.public_key()))
-    keys = [{**rsa_jwk, "kid": "rsa-1", "use": "sig"}, {**ec_jwk, "kid": "ec-1"}]
-    path.write_text(json.dumps({"keys": keys}), encoding="utf-8")
-    return path
-
-
-@contextlib.asynccontextmanager
-async def _serving(settings: Settings) -> AsyncIterator[str]:
-    application: Starlette = create_app(settings)
-    async with application.router.lifespan_context(application), serve(application) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-async def guarded(
-    database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[str]:
-    """A server trusting SECRET and a JWKS file, with audience and issuer: host:port."""
-    settings = Settings(  # type: ignore[call-arg]
-        DATABASE_URL=database_url,
-        SALONBOOK_JWT_SECRET=SECRET,
-        SALONBOOK_JWKS_FILE=_jwks(tmp_path_factory.mktemp("jwks") / "jwks.json"),
-        SALONBOOK_JWT_AUDIENCE=AUDIENCE,
-        SALONBOOK_JWT_ISSUER=ISSUER,
-        SALONBOOK_SWEEP_SECONDS=0,
-    )
-    async with _serving(settings) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-async def nested(database_url: str) -> AsyncIterator[str]:
-    """A server trusting SECRET that reads the role at app_metadata.role: host:port."""
-    settings = Settings(  # type: ignore[call-arg]
-        DATABASE_URL=database_url,
-        SALONBOOK_JWT_SECRET=SECRET,
-        SALONBOOK_JWT_ROLE_CLAIM="app_metadata.role",
-        SALONBOOK_SWEEP_SECONDS=0,
-    )
-    async with _serving(settings) as base:
-        yield base
-
-
 @pytest.fixture
 def servers(guarded: str, nested: str) -> dict[str, str]:
     return {"flat": guarded, "nested": nested}
@@ -278,30 +209,3 @@ async def test_over_websockets(
         async with ws_client(base, token=token):
             pass
     assert closed.value.code == 4403
-
-
-async def _first_answer(base: str, payload: dict[str, object]) -> int | str:
-    """The type of the server's answer to connection_init, or its close code."""
-    async with connect(f"ws://{base}/graphql", subprotocols=[PROTOCOL]) as connection:  # type: ignore[list-item]
-        await connection.send(json.dumps({"type": "connection_init", "payload": payload}))
-        try:
-            answer = json.loads(await asyncio.wait_for(connection.recv(), timeout=5))
-        except ConnectionClosed:
-            assert connection.close_code is not None
-            return connection.close_code
-        return str(answer["type"])
-
-
-@pytest.mark.parametrize(
-    "authorization",
-    [123, ["Bearer x"], {"token": "x"}, True, "Basic YWRtaW46YWRtaW4=", "Bearer ", "Bearer a b"],
-    ids=["number", "list", "object", "true", "basic", "empty bearer", "two words"],
-)
-async def test_a_malformed_websocket_authorization_closes_with_4403(
-    guarded: str, authorization: object
-) -> None:
-    assert await _first_answer(guarded, {"Authorization": authorization}) == 4403
-
-
-async def test_a_websocket_without_authorization_is_anonymous(guarded: str) -> None:
-    assert await _first_answer(guarded, {}) == "connection_ack"
