@@ -32,6 +32,8 @@ def refused(scope: Scope, error: HTTPException) -> JSONResponse:
         and scope.get("method") == "GET"
     ):  # GraphQL over HTTP: 405, where strawberry answers 400
         status, headers = 405, {"Allow": "POST"}
+    elif status == 405:  # a method other than GET and POST (HEAD)
+        headers = {"Allow": "GET, POST"}
     code = outcome_of_status(status)
     return refusal(scope, status=status, code=code, message=error.reason, headers=headers)
 

@@ -177,3 +177,9 @@ async def test_refusals_come_in_graphql_response_json_when_it_is_asked_for(
         (401, content_type, "UNAUTHENTICATED", False),
         (413, content_type, "PAYLOAD_TOO_LARGE", False),
     ]
+
+
+async def test_head_is_405_naming_the_methods_allowed(http: httpx.AsyncClient) -> None:
+    response = await http.head("/graphql", params=TYPENAME)
+
+    assert (response.status_code, response.headers["allow"]) == (405, "GET, POST")
