@@ -1,4 +1,5 @@
-"""The GraphQL endpoint: checks the bearer token before strawberry runs, builds the context."""
+"""The GraphQL endpoint: checks the media type the client accepts and the bearer token before
+strawberry runs, builds the context."""
 
 from __future__ import annotations
 
@@ -20,11 +21,14 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from salonbook.api.context import RequestContext
 from salonbook.api.execution.top_level_errors import RETRY_AFTER_SECONDS, shape_error
+from salonbook.api.http_responses import NegotiatedResponses
 from salonbook.api.subscriptions.connection import connection_caller
 from salonbook.api.subscriptions.transport import LiveTransportWS
 from salonbook.auth.principal import Authenticator
 from salonbook.auth.tokens import InvalidToken
-from salonbook.intake.graphql_requests import StrictRequests, refused
+from salonbook.intake.graphql_requests import StrictRequests, not_acceptable, refused
+from salonbook.intake.media_types import JSON, content_type_of, media_type_of
+from salonbook.intake.refusals import refusal
 from salonbook.realtime.delivery import StreamParts
 from salonbook.use_cases.deps import Caller, Deps
 
@@ -32,19 +36,20 @@ if TYPE_CHECKING:
     from salonbook.webhooks import PaymentWebhook
 
 
-def unauthenticated(reason: str) -> JSONResponse:
-    body = {"errors": [{"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}]}
-    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+def unauthenticated(scope: Scope, reason: str) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"}
+    return refusal(scope, status=401, code="UNAUTHENTICATED", message=reason, headers=headers)
 
 
-def unexpected(error: Exception) -> JSONResponse:
+def unexpected(error: Exception, media_type: str = JSON) -> JSONResponse:
     """A failure before the operation ran, shaped like any other top-level error."""
     shaped = shape_error(GraphQLError(str(error), original_error=error))
     extensions = shaped.extensions or {}
     body = {"errors": [{"message": shaped.message, "extensions": extensions}]}
     if extensions.get("code") == "SERVICE_UNAVAILABLE":
-        return JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
-    return JSONResponse(body, status_code=500)
+        headers = {"Retry-After": RETRY_AFTER_SECONDS}
+        return JSONResponse(body, status_code=503, headers=headers, media_type=media_type)
+    return JSONResponse(body, status_code=500, media_type=media_type)
 
 
 GOING_AWAY = 1001
@@ -79,7 +84,7 @@ async def _close(websocket: WebSocket) -> None:
         await websocket.close(code=GOING_AWAY, reason="server shutting down")
 
 
-class SalonbookGraphQL(StrictRequests, GraphQL[RequestContext, None]):
+class SalonbookGraphQL(StrictRequests, NegotiatedResponses, GraphQL[RequestContext, None]):
     graphql_transport_ws_handler_class = LiveTransportWS
 
     def __init__(self, schema: BaseSchema, *, runtime: Runtime) -> None:
@@ -97,6 +102,11 @@ class SalonbookGraphQL(StrictRequests, GraphQL[RequestContext, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
+            if media_type_of(scope) is None and not self.should_render_graphql_ide(
+                self.request_adapter_class(request)
+            ):
+                await not_acceptable(scope)(scope, receive, send)
+                return
             try:
                 caller = await self.runtime.authenticator.caller(
                     authorization=request.headers.get("authorization"),
@@ -104,10 +114,10 @@ class SalonbookGraphQL(StrictRequests, GraphQL[RequestContext, None]):
                     user_agent=request.headers.get("user-agent"),
                 )
             except InvalidToken as error:
-                await unauthenticated(str(error))(scope, receive, send)
+                await unauthenticated(scope, str(error))(scope, receive, send)
                 return
             except Exception as error:  # e.g. the database is down while provisioning
-                await unexpected(error)(scope, receive, send)
+                await unexpected(error, content_type_of(scope))(scope, receive, send)
                 return
             scope.setdefault("state", {})["caller"] = caller
             try:

@@ -1,2 +1,3 @@
 """What every request meets before a route: bounded bodies and websocket messages, one
-credential per request, refusals shaped like the route's own errors."""
+credential per request, the media type its answer is sent in, refusals shaped like the route's
+own errors."""

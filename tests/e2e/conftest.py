@@ -1,5 +1,6 @@
 """Fixtures of the end-to-end tests: the session's app over HTTP in process (`http`, `api`) and
-on a real port (`live`), and a factory that also holds the API."""
+on a real port (`live`), a factory that also holds the API, and Node.js with tests/js's
+packages (`node`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from salonbook.domain.clock import SettableClock
 from tests.support.api import CLIENT_IP, Api
 from tests.support.factory import ApiFactory
 from tests.support.live import serve
+from tests.support.node import node_with_packages
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +42,9 @@ async def live(app: Starlette) -> AsyncIterator[str]:
     """The session's app on a real port (host:port), for websocket clients."""
     async with serve(app) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def node() -> str:
+    """Node, with tests/js's locked packages installed (once: `npm ci` when missing)."""
+    return node_with_packages()

@@ -5,25 +5,20 @@ is told 4403 for a bad token."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import shutil
-import subprocess
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from unittest.mock import ANY
 
 import orjson
-import pytest
 
 from tests.conftest import BASE_TIME
 from tests.support.api import Api
 from tests.support.factory import Factory
 from tests.support.live import ws_client
+from tests.support.node import JS
 from tests.support.processes import JsonLinesChild, booking_maker, json_lines_child, until_seen
 
-JS = Path(__file__).resolve().parents[2] / "js"
 EVENTS = """
 subscription($filter: BookingEventFilter) {
   bookingEvents(filter: $filter) { cursor bookingId }
@@ -34,42 +29,6 @@ mutation($id: ID!) { transitionBooking(input: {bookingId: $id, action: CONFIRM})
   __typename ... on TransitionBookingSuccess { booking { status version } }
   ... on Error { code message } } }
 """
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.fail(
-            f"`{name}` is not on PATH: the graphql-ws client tests need Node.js 20+ with npm",
-            pytrace=False,
-        )
-    return found
-
-
-def _installed() -> bool:
-    """npm writes node_modules/.package-lock.json last; older than the lock file = stale."""
-    marker = JS / "node_modules" / ".package-lock.json"
-    lock = JS / "package-lock.json"
-    return marker.exists() and marker.stat().st_mtime >= lock.stat().st_mtime
-
-
-@pytest.fixture(scope="session")
-def node() -> str:
-    """Node, with tests/js's locked packages installed (once: `npm ci` when missing)."""
-    node, npm = _tool("node"), _tool("npm")
-    with (JS / "package-lock.json").open("rb") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another session may be installing right now
-        if not _installed():
-            done = subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund"],
-                cwd=JS, capture_output=True, text=True, timeout=600, check=False,
-            )  # fmt: skip
-            if done.returncode != 0:
-                pytest.fail(
-                    f"`npm ci` in {JS} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}",
-                    pytrace=False,
-                )
-    return node
 
 
 @contextlib.asynccontextmanager
