@@ -1,7 +1,8 @@
-"""The model the lifecycle state machine holds the service to: bookings as SPEC says they are
-after each call, and what each call should answer. Status rules come from the hand-written
-oracle (tests/resolvers/spec_transitions.py); the rest (who may create, reschedule, delete and
-add notes, slots, idempotency keys) is written out here from SPEC sections 3 to 5."""
+"""The model the lifecycle state machine holds the service to: bookings as docs/rules.md says
+they are after each call, and what each call should answer. Status rules come from the
+hand-written oracle (tests/e2e/transitions/spec_transitions.py); the rest (who may create,
+reschedule, delete and add notes, slots, idempotency keys) is written out here from
+docs/rules.md's "Who may do what", "Visibility" and "Idempotency"."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ class Booked:
 
     @property
     def live(self) -> bool:
-        """Holds its slot (SPEC 4: not CANCELLED, NO_SHOW or deleted)."""
+        """Holds its slot (docs/rules.md: not CANCELLED, NO_SHOW or deleted)."""
         return not self.deleted and self.status not in ("CANCELLED", "NO_SHOW")
 
     def expected_version(self, choice: str) -> int | None:
