@@ -34,6 +34,7 @@ from salonbook.observability.request_log import RequestObserver
 from salonbook.realtime.lifespan import realtime
 from salonbook.use_cases.deps import Deps
 from salonbook.use_cases.expire_pending import sweep_forever
+from salonbook.web.graphiql import graphiql_assets
 from salonbook.webhooks import PaymentWebhook
 
 
@@ -145,7 +146,7 @@ def create_app(
         except Exception as error:
             return unexpected(error)
 
-    graphql = SalonbookGraphQL(schema, runtime=runtime)
+    graphql = SalonbookGraphQL(schema, runtime=runtime, graphiql=settings.graphiql_served)
     metrics_route = Route("/metrics", metrics_endpoint(metrics, token=settings.metrics_token))
     return Starlette(
         routes=[  # matched in order: the busiest first
@@ -156,6 +157,7 @@ def create_app(
             Route("/readyz", readyz),
             # with a metrics address of its own, /metrics is served there only
             *([metrics_route] if settings.metrics_address is None else []),
+            *([graphiql_assets()] if settings.graphiql_served else []),
         ],
         lifespan=lifespan,
         middleware=[  # outermost first: a refused request is still counted and logged

@@ -117,6 +117,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024, validation_alias="SALONBOOK_MAX_BODY_BYTES"
     )
+    graphiql: bool | None = Field(default=None, validation_alias="SALONBOOK_GRAPHIQL")
+    """GraphiQL on GET /graphql; unset: on in development, off in production."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", validation_alias="SALONBOOK_LOG_LEVEL"
     )
@@ -178,6 +180,12 @@ class Settings(BaseSettings):
                 + ", ".join(problems)
             )
         return self
+
+    @property
+    def graphiql_served(self) -> bool:
+        if self.graphiql is not None:
+            return self.graphiql
+        return self.env is Environment.DEVELOPMENT
 
     @property
     def effective_jwt_secret(self) -> str | None:

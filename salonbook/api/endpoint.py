@@ -12,7 +12,7 @@ import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -31,6 +31,7 @@ from salonbook.intake.media_types import JSON, content_type_of, media_type_of
 from salonbook.intake.refusals import refusal
 from salonbook.realtime.delivery import StreamParts
 from salonbook.use_cases.deps import Caller, Deps
+from salonbook.web.graphiql import graphiql_page
 
 if TYPE_CHECKING:
     from salonbook.webhooks import PaymentWebhook
@@ -87,10 +88,10 @@ async def _close(websocket: WebSocket) -> None:
 class SalonbookGraphQL(StrictRequests, NegotiatedResponses, GraphQL[RequestContext, None]):
     graphql_transport_ws_handler_class = LiveTransportWS
 
-    def __init__(self, schema: BaseSchema, *, runtime: Runtime) -> None:
+    def __init__(self, schema: BaseSchema, *, runtime: Runtime, graphiql: bool) -> None:
         super().__init__(
             schema,
-            graphql_ide="graphiql",
+            graphql_ide="graphiql" if graphiql else None,
             # the legacy subscriptions-transport-ws protocol is not offered
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             keep_alive=True,
@@ -102,9 +103,10 @@ class SalonbookGraphQL(StrictRequests, NegotiatedResponses, GraphQL[RequestConte
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
-            if media_type_of(scope) is None and not self.should_render_graphql_ide(
-                self.request_adapter_class(request)
-            ):
+            if self.should_render_graphql_ide(self.request_adapter_class(request)):
+                await (await self.graphiql(request))(scope, receive, send)
+                return
+            if media_type_of(scope) is None:
                 await not_acceptable(scope)(scope, receive, send)
                 return
             try:
@@ -134,6 +136,17 @@ class SalonbookGraphQL(StrictRequests, NegotiatedResponses, GraphQL[RequestConte
             if expiry is not None:
                 expiry.cancel()
             self.runtime.websockets.discard(state.get("websocket"))
+
+    async def graphiql(self, request: Request) -> Response:
+        """GraphiQL's page, which needs no caller: served before the token is read. Turned
+        off, the 404 strawberry answers when it has no IDE."""
+        if self.graphql_ide:
+            return await self.render_graphql_ide(request)
+        return refused(request.scope, HTTPException(404, "Not Found"))
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """Our page, from the shipped assets, instead of strawberry's (which loads a CDN's)."""
+        return HTMLResponse(graphiql_page())
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -1,0 +1,1 @@
+"""What a browser is served besides the API: GraphiQL's page and its shipped assets."""
