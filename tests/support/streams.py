@@ -20,6 +20,7 @@ from salonbook.realtime.listener import LISTENER_NAME, PostgresListenBackend
 from salonbook.realtime.tailer import Tailer
 from salonbook.use_cases.seeding import take_action
 from tests.support.factory import Factory, Party
+from tests.support.live import ws_client
 
 EVENTS = """
 subscription($filter: BookingEventFilter, $after: String) {
@@ -106,3 +107,20 @@ async def cancel_committed(
 ) -> None:
     async with unit_of_work(engine) as connection:
         await cancel(connection, party, booking, factory)
+
+
+async def cursor_of_a_cancel(
+    app: Starlette, engine: AsyncEngine, factory: Factory, party: Party, booking: Booking, live: str
+) -> str:
+    """The cursor of the event of `booking` being cancelled, as an admin following its stylist
+    received it live (a cursor a client really holds, to resume from)."""
+    mine = {"filter": {"stylistId": str(party.stylist.id)}}
+    await caught_up(app)
+    feeds = tailer(app).feed_count
+    async with ws_client(live, token=factory.token(party.admin)) as first:
+        operation = await first.subscribe(EVENTS, mine)
+        await until_feeds(app, feeds + 1)
+        await cancel_committed(engine, party, booking, factory)
+        (seen,) = await first.events(operation, 1)
+    cursor: str = seen["cursor"]
+    return cursor

@@ -27,10 +27,8 @@ from tests.support.live import ws_client
 from tests.support.streams import (
     EVENTS,
     cancel_committed,
-    caught_up,
     confirmed_bookings,
-    tailer,
-    until_feeds,
+    cursor_of_a_cancel,
 )
 
 REFUSED = {
@@ -166,16 +164,10 @@ async def test_a_genuine_cursor_resumes_with_no_gap_and_no_duplicate(
     a, b, c = await confirmed_bookings(factory, party, 3)
     token = factory.token(party.admin)
     mine = {"filter": {"stylistId": str(party.stylist.id)}}
-    await caught_up(app)
-    feeds = tailer(app).feed_count
-    async with ws_client(live, token=token) as first:
-        operation = await first.subscribe(EVENTS, mine)
-        await until_feeds(app, feeds + 1)
-        await cancel_committed(engine, party, a, factory)
-        (seen,) = await first.events(operation, 1)
+    cursor = await cursor_of_a_cancel(app, engine, factory, party, a, live)
     await cancel_committed(engine, party, b, factory)
     async with ws_client(live, token=token) as resumed:
-        operation = await resumed.subscribe(EVENTS, {**mine, "after": seen["cursor"]})
+        operation = await resumed.subscribe(EVENTS, {**mine, "after": cursor})
         assert ids(await resumed.events(operation, 1)) == [str(b.id)]
         await resumed.silence(operation, seconds=0.2)
         await cancel_committed(engine, party, c, factory)

@@ -19,6 +19,7 @@ from tests.support.streams import (
     cancel_committed,
     caught_up,
     confirmed_bookings,
+    cursor_of_a_cancel,
     tailer,
     until_feeds,
 )
@@ -113,17 +114,11 @@ async def test_a_cursor_older_than_retention_gets_resync_required(
     (booking,) = await confirmed_bookings(factory, party, 1)
     token = factory.token(party.admin)
     mine = {"filter": {"stylistId": str(party.stylist.id)}}
-    await caught_up(app)
-    feeds = tailer(app).feed_count
-    async with ws_client(live, token=token) as first:
-        operation = await first.subscribe(EVENTS, mine)
-        await until_feeds(app, feeds + 1)
-        await cancel_committed(engine, party, booking, factory)
-        (seen,) = await first.events(operation, 1)
+    cursor = await cursor_of_a_cancel(app, engine, factory, party, booking, live)
     retention = app.state.runtime.stream.retention
     factory.clock.advance(retention + timedelta(minutes=1))
     async with ws_client(live, token=token) as resumed:
-        operation = await resumed.subscribe(EVENTS, {**mine, "after": seen["cursor"]})
+        operation = await resumed.subscribe(EVENTS, {**mine, "after": cursor})
         (resync,) = await resumed.events(operation, 1)
         assert (resync["kind"], resync["bookingId"], resync["booking"]) == (
             "RESYNC_REQUIRED",
