@@ -31,7 +31,7 @@ export async function signIn(candidate: string): Promise<string | null> {
     store.reset({ token: candidate, me });
     const exp = expiresAt(candidate);
     if (exp !== null) expiryTimer = window.setTimeout(() => signOut(SESSION_ENDED), exp - Date.now());
-    startLive(candidate);
+    startLive(candidate, { sessionEnded: () => signOut(SESSION_ENDED), resync: () => void refresh() });
     if (me.role === "ADMIN") void loadStylists();
     void loadPage();
     return null;

@@ -2,13 +2,13 @@
 // connection_init; after every (re)connection the feed is subscribed again from the last
 // cursor seen, so a disconnect or a server restart leaves no gap and no duplicate.
 import { createClient, type Client } from "graphql-ws/client";
-import { SESSION_ENDED, refresh, signOut } from "./controller";
 import { EVENTS } from "./documents";
 import { store } from "./store";
 import type { BookingEvent } from "./types";
 
 const TOKEN_REFUSED = 4403;
 let client: Client | null = null;
+let generation = 0; // the current client's: a disposed client's late events are ignored
 let unsubscribe: (() => void) | null = null;
 let lastCursor: string | null = null;
 let everConnected = false;
@@ -21,13 +21,23 @@ function closeCode(event: unknown): number | undefined {
     : undefined;
 }
 
-export function startLive(token: string): void {
+/** What the feed cannot do by itself: sign the page out, refetch what is shown. */
+export interface LiveHooks {
+  sessionEnded: () => void;
+  resync: () => void;
+}
+
+let hooks: LiveHooks = { sessionEnded: () => undefined, resync: () => undefined };
+
+export function startLive(token: string, given: LiveHooks): void {
   stopLive();
+  hooks = given;
   lastCursor = null;
   everConnected = false;
   socketOpen = false;
   seen.clear();
   store.update({ connection: "Connecting…" });
+  const mine = ++generation;
   const url = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/graphql`;
   const live = createClient({
     url,
@@ -41,21 +51,21 @@ export function startLive(token: string): void {
     },
     on: {
       connecting: () => {
-        if (client === live) store.update({ connection: everConnected ? "Reconnecting…" : "Connecting…" });
+        if (generation === mine) store.update({ connection: everConnected ? "Reconnecting…" : "Connecting…" });
       },
       connected: () => {
-        if (client !== live) return;
+        if (generation !== mine) return;
         everConnected = true;
         socketOpen = true;
         store.update({ connection: navigator.onLine ? "Live" : "Offline" });
-        subscribe(live);
+        if (client) subscribe(client);
       },
       closed: (event) => {
-        if (client !== live) return;
+        if (generation !== mine) return;
         socketOpen = false;
         unsubscribe?.();
         unsubscribe = null;
-        if (closeCode(event) === TOKEN_REFUSED) return signOut(SESSION_ENDED);
+        if (closeCode(event) === TOKEN_REFUSED) return hooks.sessionEnded();
         store.update({ connection: navigator.onLine ? "Reconnecting…" : "Offline" });
       },
     },
@@ -66,6 +76,7 @@ export function startLive(token: string): void {
 export function stopLive(): void {
   const ending = client;
   client = null;
+  generation++;
   unsubscribe?.();
   unsubscribe = null;
   void ending?.dispose();
@@ -81,7 +92,7 @@ function subscribe(live: Client): void {
         if (data) apply(data.bookingEvents);
       },
       error: (error) => {
-        if (closeCode(error) === TOKEN_REFUSED) return signOut(SESSION_ENDED);
+        if (closeCode(error) === TOKEN_REFUSED) return hooks.sessionEnded();
         if (Array.isArray(error)) store.toast("error", String(error[0]?.message ?? "The live feed failed."));
       },
       complete: () => undefined,
@@ -96,7 +107,7 @@ function apply(event: BookingEvent): void {
   lastCursor = event.cursor;
   switch (event.kind) {
     case "RESYNC_REQUIRED":
-      void refresh();
+      hooks.resync();
       return;
     case "DELETED":
       if (event.bookingId) store.remove(event.bookingId);
