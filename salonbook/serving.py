@@ -30,9 +30,10 @@ class GracefulServer(uvicorn.Server):
 def graceful_server(config: uvicorn.Config) -> GracefulServer:
     """The server of `config`'s app: the app itself, or (in a worker process) a factory that
     builds it there; either way the app is known once uvicorn has loaded it."""
-    from salonbook.app import going_away
 
     async def app_going_away() -> None:
+        from salonbook.app import going_away
+
         app = config.loaded_app
         assert isinstance(app, Starlette), "serve the app from salonbook.app.create_app"
         await going_away(app)

@@ -9,8 +9,10 @@ to every worker and waits for them. What is changed:
 
 * each worker serves with GracefulServer (websockets closed with 1001, in-flight requests
   finished) and builds its app there, from its settings (WorkerApp);
-* the parent announces where it listens once every worker is ready, and waits for stopping
-  workers only so long (the grace period and a margin) before killing what is left;
+* the parent announces where it listens once every worker is ready; when stopping, it closes
+  its copy of the listening socket (so that, the workers' closed too, new connections are
+  refused rather than left waiting) and waits for the workers only so long (the grace period
+  and a margin) before killing what is left;
 * a worker that exits, or dies, is taken out of the shared metrics' gauges;
 * a worker sets itself to be stopped (SIGTERM, gracefully) should the parent die;
 * the process count stays as started: SIGHUP, SIGTTIN and SIGTTOU, which uvicorn uses to
@@ -65,6 +67,9 @@ class Worker(Process):
 
     def target(self, sockets: list[socket.socket] | None = None) -> None:  # in the worker
         _stopped_with_parent()
+        # made here, before the thread answering the parent's pings starts: made lazily by
+        # both threads at once, there would be two, and the pings would ask the idle one
+        assert self.server is not None
         super().target(sockets)
 
 
@@ -118,6 +123,11 @@ class Supervisor(Multiprocess):
             replacement = Worker(self.config, self.sockets)
             replacement.start()
             self.processes[index] = replacement
+
+    def terminate_all(self) -> None:
+        for listening in self.sockets:  # once the workers close theirs, connecting is refused
+            listening.close()
+        super().terminate_all()
 
     def join_all(self) -> None:
         grace = self.config.timeout_graceful_shutdown or 0

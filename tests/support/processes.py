@@ -110,8 +110,11 @@ UVICORN = (
     "--host", "127.0.0.1", "--port", "0",  # the kernel picks a free port: no race
     "--no-access-log", "--timeout-graceful-shutdown", "5",
 )  # fmt: skip
-SERVE = ("-m", "salonbook.cli", "serve", "--port", "0")
-"""`salonbook serve`, as a deployment runs it (127.0.0.1, a port the kernel picks)."""
+SERVE = ("-m", "salonbook.cli", "serve", "--port", "0", "--workers", "1")
+"""`salonbook serve`, as a deployment runs it (127.0.0.1, a port the kernel picks), in one
+process (the default is one per CPU)."""
+SERVE_TWO_WORKERS = (*SERVE[:-1], "2")
+"""`salonbook serve --workers 2`: a supervising process and two server processes."""
 
 
 async def _spawn(
