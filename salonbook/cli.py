@@ -36,6 +36,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         from salonbook.workers import serve_workers
 
         return serve_workers(settings, host=args.host, port=args.port, asked=asked, demo=args.demo)
+    from salonbook.observability.multiprocess import prepare_shared_dir, shared_dir
+
+    if (directory := shared_dir()) is not None:  # one process, metrics kept as several keep them
+        prepare_shared_dir(directory)
     app = create_app(settings, demo=args.demo)
     serve(
         app,

@@ -34,7 +34,8 @@ def graceful_server(config: uvicorn.Config) -> GracefulServer:
     async def app_going_away() -> None:
         from salonbook.app import going_away
 
-        app = config.loaded_app
+        # loaded_app may be wrapped (uvicorn's proxy-headers middleware, unless turned off)
+        app = config.app if isinstance(config.app, Starlette) else config.loaded_app
         assert isinstance(app, Starlette), "serve the app from salonbook.app.create_app"
         await going_away(app)
 
