@@ -45,10 +45,16 @@ async def _cancel(task: asyncio.Task[None]) -> None:
 
 
 def create_app(
-    settings: Settings | None = None, *, clock: Clock | None = None, demo: bool = False
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    demo: bool = False,
+    migrating: bool = True,
 ) -> Starlette:
     """The application. `demo` loads the demo salon (into a throwaway embedded database when
-    DATABASE_URL is not set) and prints a development token for each demo person."""
+    DATABASE_URL is not set) and prints a development token for each demo person.
+    `migrating=False` (a worker of `salonbook serve --workers N`, whose parent migrated): the
+    database's schema is checked, never changed."""
     settings = settings or Settings()
     clock = clock or SystemClock()
     runtime = Runtime()
@@ -71,6 +77,7 @@ def create_app(
                 url=url,
                 owner_url=async_url(owner_url) if owner_url else None,
                 production=settings.env is Environment.PRODUCTION,
+                migrating=migrating,
             )
             engine = create_engine(
                 url,
@@ -122,6 +129,7 @@ def create_app(
                         Starlette(routes=[metrics_route]), address=settings.metrics_address
                     )
                 )
+            await stack.enter_async_context(metrics.shared_while_serving())
             app.state.runtime = runtime
             if demo:
                 await load_demo(engine, now=clock.now(), windows=settings.windows)
