@@ -50,9 +50,12 @@ def create_app(
     clock: Clock | None = None,
     demo: bool = False,
     migrating: bool = True,
+    demo_people: bool | None = None,
 ) -> Starlette:
     """The application. `demo` loads the demo salon (into a throwaway embedded database when
     DATABASE_URL is not set) and prints a development token for each demo person.
+    `demo_people` (by default: `demo`) serves /dashboard/demo-people.json: a worker of
+    `salonbook serve --demo --workers N` serves it, its parent loaded the salon.
     `migrating=False` (a worker of `salonbook serve --workers N`, whose parent migrated): the
     database's schema is checked, never changed."""
     settings = settings or Settings()
@@ -167,7 +170,7 @@ def create_app(
             # with a metrics address of its own, /metrics is served there only
             *([metrics_route] if settings.metrics_address is None else []),
             *([graphiql_assets()] if settings.graphiql_served else []),
-            *dashboard_routes(settings, demo=demo),
+            *dashboard_routes(settings, demo=demo if demo_people is None else demo_people),
         ],
         lifespan=lifespan,
         middleware=[  # outermost first: a refused request is still counted and logged
