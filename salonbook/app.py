@@ -34,6 +34,7 @@ from salonbook.observability.request_log import RequestObserver
 from salonbook.realtime.lifespan import realtime
 from salonbook.use_cases.deps import Deps
 from salonbook.use_cases.expire_pending import sweep_forever
+from salonbook.web.dashboard import dashboard_routes
 from salonbook.web.graphiql import graphiql_assets
 from salonbook.webhooks import PaymentWebhook
 
@@ -49,9 +50,12 @@ def create_app(
     clock: Clock | None = None,
     demo: bool = False,
     migrating: bool = True,
+    demo_people: bool | None = None,
 ) -> Starlette:
     """The application. `demo` loads the demo salon (into a throwaway embedded database when
     DATABASE_URL is not set) and prints a development token for each demo person.
+    `demo_people` (by default: `demo`) serves /dashboard/demo-people.json: a worker of
+    `salonbook serve --demo --workers N` serves it, its parent loaded the salon.
     `migrating=False` (a worker of `salonbook serve --workers N`, whose parent migrated): the
     database's schema is checked, never changed."""
     settings = settings or Settings()
@@ -166,6 +170,7 @@ def create_app(
             # with a metrics address of its own, /metrics is served there only
             *([metrics_route] if settings.metrics_address is None else []),
             *([graphiql_assets()] if settings.graphiql_served else []),
+            *dashboard_routes(settings, demo=demo if demo_people is None else demo_people),
         ],
         lifespan=lifespan,
         middleware=[  # outermost first: a refused request is still counted and logged

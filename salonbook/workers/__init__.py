@@ -64,7 +64,7 @@ def serve_workers(
             return 0
         try:
             config = server_config(
-                WorkerApp(prepared.worker_settings),
+                WorkerApp(prepared.worker_settings, demo=demo),
                 host=host,
                 port=port,
                 grace_seconds=settings.shutdown_grace_seconds,

@@ -51,11 +51,13 @@ class WorkerApp:
     """What a worker process is given instead of the app: the app is built there."""
 
     settings: Settings
+    demo: bool = False
+    """With --demo: the parent loaded the salon; the worker serves the dashboard's demo people."""
 
     def __call__(self) -> Starlette:
         from salonbook.app import create_app
 
-        return create_app(self.settings, migrating=False)
+        return create_app(self.settings, migrating=False, demo_people=self.demo)
 
 
 class Worker(Process):
