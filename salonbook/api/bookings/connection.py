@@ -34,6 +34,14 @@ class BookingEdge:
 class BookingConnection:
     edges: list[BookingEdge]
     page_info: PageInfo
+    events_cursor: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Pass as `bookingEvents(after:)` to receive every change committed since this page"
+            " was read: none missed, though one the page already shows may come again (a"
+            " booking's `version` tells). Null where the server delivers no events."
+        ),
+    )
 
 
 def encode_cursor(start: datetime, booking_id: UUID) -> str:

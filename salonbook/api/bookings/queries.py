@@ -18,8 +18,11 @@ from salonbook.api.bookings.connection import (
 from salonbook.api.bookings.filter import BookingFilter, page_query
 from salonbook.api.bookings.types import BookingType
 from salonbook.api.context import Info
+from salonbook.db import outbox
 from salonbook.db.loaders import prefetch
 from salonbook.domain.errors import NotFound
+from salonbook.realtime.cursor import EventCursor
+from salonbook.realtime.delivery import StreamParts
 from salonbook.use_cases import queries
 
 
@@ -44,6 +47,9 @@ async def bookings(
 ) -> BookingConnection:
     ctx = info.context
     viewer = ctx.caller.require_actor()
+    selected = _selected_names(info.selected_fields)
+    # taken before the page is read: a change committed in between is then replayed, not lost
+    events_cursor = await _events_cursor(ctx.stream) if "eventsCursor" in selected else None
     rows, more = await queries.booking_page(
         ctx.deps,
         ctx.caller,
@@ -51,7 +57,7 @@ async def bookings(
         after=decode_cursor(after) if after is not None else None,
         first=first,
     )
-    await prefetch(ctx.loaders, rows, fields=_selected_names(info.selected_fields))
+    await prefetch(ctx.loaders, rows, fields=selected)
     edges = [
         BookingEdge(
             cursor=encode_cursor(row.facts.start, row.id),
@@ -67,7 +73,16 @@ async def bookings(
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
+        events_cursor=events_cursor,
     )
+
+
+async def _events_cursor(stream: StreamParts | None) -> str | None:
+    """A subscription cursor for this moment: everything committed so far counts as seen."""
+    if stream is None:
+        return None
+    now = await outbox.current_snapshot(stream.engine)
+    return stream.cursors.encode(EventCursor(now, now, 0, stream.clock.now()))
 
 
 def _selected_names(selections: Sequence[Selection]) -> set[str]:

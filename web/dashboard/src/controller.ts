@@ -3,7 +3,7 @@
 import { ApiError, gql, NetworkFailure, SessionEnded } from "./api";
 import { ADD_NOTE, DETAIL, ME, PAGE, STYLISTS, TRANSITION } from "./documents";
 import { ACTION_LABELS, shift, startOfDay, TARGET_STATUS, type View } from "./format";
-import { startLive, stopLive } from "./live";
+import { startFrom, startLive, stopLive } from "./live";
 import { expiresAt, forgetToken, keepToken, newIdempotencyKey, storedToken } from "./session";
 import { store } from "./store";
 import type { AvailableAction, Booking, BookingDetail, Note, Person, StatusChange } from "./types";
@@ -91,13 +91,18 @@ export async function loadPage(): Promise<void> {
   };
   if (stylistId) filter.stylistId = stylistId;
   type Page = {
-    bookings: { edges: { node: Booking }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    bookings: {
+      eventsCursor: string | null;
+      edges: { node: Booking }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
   };
   const after = pageCursors[pageCursors.length - 1] ?? null;
   const page = await guarded(() => gql<Page>(token(), PAGE, { after, filter }));
   if (request !== pageRequest) return; // a newer range was asked for meanwhile
   if (!page) return store.update({ loading: false });
-  const { edges, pageInfo } = page.bookings;
+  const { edges, pageInfo, eventsCursor } = page.bookings;
+  startFrom(eventsCursor);
   store.showPage(edges.map((edge) => edge.node), pageInfo.hasNextPage, pageInfo.endCursor);
 }
 

@@ -19,6 +19,7 @@ export const STYLISTS = `query Stylists { stylists { id role displayName } }`;
 
 export const PAGE = `query Page($after: String, $filter: BookingFilter) {
   bookings(first: 50, after: $after, filter: $filter) {
+    eventsCursor
     edges { node { ...Row } }
     pageInfo { hasNextPage endCursor }
   }

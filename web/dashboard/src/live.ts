@@ -73,10 +73,8 @@ export function startLive(token: string, given: LiveHooks): void {
         everConnected = true;
         socketOpen = true;
         store.update({ connection: navigator.onLine ? "Live" : "Offline" });
-        if (client) subscribe(client);
-        // The API names a cursor only with an event: until the first one, what happened while
-        // away is fetched instead, once the new subscription has had time to start.
-        if (lastCursor === null) window.setTimeout(() => generation === mine && hooks.resync(), 500);
+        // from the last cursor: an event's, or before the first one the page's (startFrom)
+        if (client && lastCursor !== null) subscribe(client);
       },
       closed: (event) => {
         if (generation !== mine) return;
@@ -99,6 +97,14 @@ export function stopLive(): void {
   unsubscribe?.();
   unsubscribe = null;
   void ending?.dispose();
+}
+
+/** The first page's `eventsCursor`: the feed starts where that page was read, so nothing
+ * committed after the read is missed. Later pages change nothing: the feed is already there. */
+export function startFrom(cursor: string | null): void {
+  if (cursor === null || lastCursor !== null) return;
+  lastCursor = cursor;
+  if (client && socketOpen) subscribe(client);
 }
 
 function subscribe(live: Client): void {
