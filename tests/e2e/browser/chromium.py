@@ -1,5 +1,6 @@
 """Debian's chromium driven by Playwright, with every request to a host other than the server
-under test aborted: what the page shows is what works with no internet."""
+under test aborted (and every websocket to another host closed): what the page shows is what
+works with no internet."""
 
 from __future__ import annotations
 
@@ -7,17 +8,46 @@ import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import BrowserContext, Route, async_playwright
+from playwright.async_api import Browser, BrowserContext, Route, WebSocketRoute, async_playwright
+
+DESKTOP = {"width": 1280, "height": 800}
 
 
 @dataclass
 class Offline:
-    """A browser context that reaches `server` (host:port) and nothing else."""
+    """Browser contexts that reach `server` (host:port) and nothing else; `context` is the
+    first, `another_context` makes more (each its own session: a second person, a phone)."""
 
-    context: BrowserContext
+    browser: Browser
+    server: str
+    context: BrowserContext = field(init=False)
     refused: list[str] = field(default_factory=list)
+
+    async def another_context(self, **options: Any) -> BrowserContext:
+        """A context like the first, with Playwright's `new_context` options (viewport...)."""
+        context = await self.browser.new_context(
+            **({"viewport": DESKTOP, "timezone_id": "UTC", "locale": "en-GB"} | options)
+        )
+
+        async def only_the_server(route: Route) -> None:
+            if urlsplit(route.request.url).netloc == self.server:
+                await route.continue_()
+            else:
+                self.refused.append(route.request.url)
+                await route.abort()
+
+        async def refuse_socket(socket: WebSocketRoute) -> None:
+            self.refused.append(socket.url)
+            await socket.close(code=1008)
+
+        await context.route("**/*", only_the_server)
+        await context.route_web_socket(
+            lambda url: urlsplit(url).netloc != self.server, refuse_socket
+        )
+        return context
 
 
 def chromium_path() -> str:
@@ -27,24 +57,14 @@ def chromium_path() -> str:
 
 
 @asynccontextmanager
-async def offline_browser(server: str) -> AsyncIterator[Offline]:
+async def offline_browser(server: str, **options: Any) -> AsyncIterator[Offline]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=chromium_path(), args=["--no-sandbox"]
         )
         try:
-            offline = Offline(
-                context=await browser.new_context(viewport={"width": 1280, "height": 800})
-            )
-
-            async def only_the_server(route: Route) -> None:
-                if urlsplit(route.request.url).netloc == server:
-                    await route.continue_()
-                else:
-                    offline.refused.append(route.request.url)
-                    await route.abort()
-
-            await offline.context.route("**/*", only_the_server)
+            offline = Offline(browser=browser, server=server)
+            offline.context = await offline.another_context(**options)
             yield offline
         finally:
             await browser.close()

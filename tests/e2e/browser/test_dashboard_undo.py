@@ -1,0 +1,71 @@
+"""The undo offered after START: its seconds counting down from the API's `availableUntil`,
+undoing the start, and gone once the UNDO_START window has passed (the server's clock and the
+page's moved on together, so nothing waits for minutes)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from playwright.async_api import expect
+from starlette.applications import Starlette
+
+from salonbook.config import Settings
+from salonbook.domain.clock import SettableClock
+from tests.e2e.browser.chromium import offline_browser
+from tests.e2e.browser.conftest import Salon
+from tests.e2e.browser.dashboard import (
+    action,
+    is_transition,
+    open_booking,
+    sign_in,
+    status_cell,
+    token,
+    undo,
+)
+from tests.support.api import Api
+
+UNDO = """mutation($id: ID!) { transitionBooking(input: {bookingId: $id, action: UNDO_START}) {
+  __typename ... on Error { code } } }"""
+
+
+async def test_undo_is_offered_after_start_works_and_is_gone_after_the_window(
+    live: str, salon: Salon, settings: Settings, api: Api, clock: SettableClock, app: Starlette
+) -> None:
+    window = app.state.runtime.deps.windows.undo_start
+    booking = await salon.booking(minutes=10)  # START is possible 30 minutes early
+    bearer = token(settings, salon.party.stylist)
+    async with offline_browser(live) as browser:
+        page = await browser.context.new_page()
+        await page.clock.install(time=clock.now())  # the page's clock runs from the server's
+        await sign_in(page, live, bearer)
+        await open_booking(page, booking.id)
+
+        async with page.expect_response(is_transition):
+            await action(page, "Start").click()
+        await expect(status_cell(page, booking.id)).to_have_text("In progress")
+        offer = undo(page)
+        await expect(offer).to_be_visible()
+        await expect(offer).to_contain_text(re.compile(r"\d"))
+        seconds = int(re.findall(r"\d+", await offer.inner_text())[0])
+        assert window.total_seconds() - 30 < seconds <= window.total_seconds()
+
+        async with page.expect_response(is_transition):
+            await offer.get_by_role("button", name="Undo start", exact=True).click()
+        await expect(status_cell(page, booking.id)).to_have_text("Confirmed")
+        await expect(offer).to_have_count(0)
+
+        async with page.expect_response(is_transition):
+            await action(page, "Start").click()
+        await expect(offer).to_be_visible()
+        # the window passes for the server and for the page
+        clock.advance(window + timedelta(seconds=2))
+        await page.clock.fast_forward(int((window + timedelta(seconds=2)).total_seconds() * 1000))
+        await expect(offer).to_have_count(0)
+        await expect(status_cell(page, booking.id)).to_have_text("In progress")
+
+    late = await api.gql(UNDO, {"id": str(booking.id)}, token=bearer)
+    assert late["data"]["transitionBooking"] == {
+        "__typename": "UndoWindowExpiredError",
+        "code": "UNDO_WINDOW_EXPIRED",
+    }
