@@ -34,6 +34,7 @@ from salonbook.observability.request_log import RequestObserver
 from salonbook.realtime.lifespan import realtime
 from salonbook.use_cases.deps import Deps
 from salonbook.use_cases.expire_pending import sweep_forever
+from salonbook.web.dashboard import dashboard_routes
 from salonbook.web.graphiql import graphiql_assets
 from salonbook.webhooks import PaymentWebhook
 
@@ -158,6 +159,7 @@ def create_app(
             # with a metrics address of its own, /metrics is served there only
             *([metrics_route] if settings.metrics_address is None else []),
             *([graphiql_assets()] if settings.graphiql_served else []),
+            *dashboard_routes(settings, demo=demo),
         ],
         lifespan=lifespan,
         middleware=[  # outermost first: a refused request is still counted and logged

@@ -130,25 +130,34 @@ async def load_demo(engine: AsyncEngine, *, now: datetime, windows: Windows) -> 
     return True
 
 
+def demo_token(settings: Settings, person: DemoPerson) -> str | None:
+    """A week's development token for a demo person; None without an HS256 secret."""
+    secret = settings.effective_jwt_secret
+    if secret is None:
+        return None
+    return mint_token(
+        secret=secret,
+        sub=person.id,
+        role=person.role,
+        role_claim=settings.jwt_role_claim,
+        name=person.display_name,
+        email=person.email,
+        ttl=timedelta(days=7),
+        audience=settings.jwt_audience,
+        issuer=settings.jwt_issuer,
+    )
+
+
 def demo_banner(settings: Settings) -> str:
     """Who is in the demo salon, with a development token each, ready for GraphiQL."""
-    secret = settings.effective_jwt_secret
     lines = ["", "salonbook demo salon: open /graphql and paste a header such as", ""]
-    if secret is None:
-        return "salonbook demo salon loaded (no HS256 secret: mint tokens with your issuer)"
     for person in PEOPLE:
-        token = mint_token(
-            secret=secret,
-            sub=person.id,
-            role=person.role,
-            role_claim=settings.jwt_role_claim,
-            name=person.display_name,
-            email=person.email,
-            ttl=timedelta(days=7),
-            audience=settings.jwt_audience,
-            issuer=settings.jwt_issuer,
-        )
+        token = demo_token(settings, person)
+        if token is None:
+            return "salonbook demo salon loaded (no HS256 secret: mint tokens with your issuer)"
         lines.append(f"# {person.role.value:<8} {person.display_name} ({person.id})")
         lines.append(f'{{"Authorization": "Bearer {token}"}}')
         lines.append("")
+    lines.append("or sign in at /dashboard as one of them")
+    lines.append("")
     return "\n".join(lines)

@@ -31,6 +31,7 @@ from salonbook.api.subscriptions.shared_results import SharedEventResults
 @strawberry.type
 class Query:
     me = people_queries.me
+    stylists = people_queries.stylists
     booking = booking_queries.booking
     bookings = booking_queries.bookings
     services = service_queries.services

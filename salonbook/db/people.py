@@ -101,6 +101,17 @@ async def load_many(connection: AsyncConnection, *, ids: Sequence[UUID]) -> dict
     return {row.id: _person(row) for row in rows}
 
 
+async def stylists(connection: AsyncConnection, *, limit: int) -> list[Person]:
+    """The first `limit` stylists by display name, then id; erased people are not listed."""
+    query = (
+        select(people)
+        .where(people.c.role == Role.STYLIST.value, people.c.erased_at.is_(None))
+        .order_by(people.c.display_name, people.c.id)
+        .limit(limit)
+    )
+    return [_person(row) for row in await connection.execute(query)]
+
+
 async def load(connection: AsyncConnection, *, person_id: UUID) -> Person | None:
     return (await load_many(connection, ids=[person_id])).get(person_id)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from salonbook.domain.model import Actor, BookingFacts, Windows
-from salonbook.domain.rules import is_available
+from salonbook.domain.rules import is_available, time_bounds
 from salonbook.domain.statuses import BookingAction, BookingStatus, ReasonRule
 from salonbook.domain.transitions import ACTION_TRAITS, ActionTraits
 
@@ -17,6 +17,9 @@ class AvailableAction:
     requires_reason: bool
     requires_confirmation: bool
     warning: str | None
+    available_until: datetime | None
+    """When the time rule that makes the action available now stops doing so (before this
+    moment; up to and including it for UNDO_START's window); None without such a bound."""
 
 
 def available_actions(
@@ -34,6 +37,9 @@ def available_actions(
                 requires_reason=permit.reason is ReasonRule.REQUIRED,
                 requires_confirmation=traits.requires_confirmation,
                 warning=traits.warning,
+                available_until=time_bounds(
+                    permit.time_rule, booking=booking, windows=windows
+                ).closes,
             )
         )
     return found

@@ -115,19 +115,52 @@ def _authorise(
     return transition, permit
 
 
+@dataclass(frozen=True, slots=True)
+class TimeBounds:
+    """When a time rule lets an action happen: from `opens` on (inclusive), and before `closes`
+    (or up to and including it, when `closes_inclusive`); None: no bound on that side."""
+
+    opens: datetime | None = None
+    closes: datetime | None = None
+    closes_inclusive: bool = False
+
+    def too_early(self, now: datetime) -> bool:
+        return self.opens is not None and now < self.opens
+
+    def too_late(self, now: datetime) -> bool:
+        if self.closes is None:
+            return False
+        return now > self.closes if self.closes_inclusive else now >= self.closes
+
+
+def time_bounds(rule: TimeRule | None, *, booking: BookingFacts, windows: Windows) -> TimeBounds:
+    """The moments a time rule of the transition table stands for, for this booking: the one
+    statement of each rule, which the decision checks and `availableUntil` shows."""
+    if rule is TimeRule.FROM_EARLY_START:
+        return TimeBounds(opens=booking.start - windows.start_early)
+    if rule is TimeRule.FROM_START:
+        return TimeBounds(opens=booking.start)
+    if rule is TimeRule.BEFORE_START:
+        return TimeBounds(closes=booking.start)
+    if rule is TimeRule.WITHIN_UNDO_WINDOW:
+        # counted from the START, the booking's last status change
+        closes = booking.status_changed_at + windows.undo_start
+        return TimeBounds(closes=closes, closes_inclusive=True)
+    return TimeBounds()
+
+
 def _check_time(
     rule: TimeRule | None, *, booking: BookingFacts, now: datetime, windows: Windows
 ) -> None:
-    if rule is None:
-        return
-    if rule is TimeRule.FROM_EARLY_START and now < booking.start - windows.start_early:
-        raise InvalidTiming(f"too early: possible from {windows.start_early} before the start")
-    if rule is TimeRule.FROM_START and now < booking.start:
+    limits = time_bounds(rule, booking=booking, windows=windows)
+    if limits.too_early(now):
+        if rule is TimeRule.FROM_EARLY_START:
+            raise InvalidTiming(f"too early: possible from {windows.start_early} before the start")
         raise InvalidTiming("not possible before the booking's start time")
-    if rule is TimeRule.BEFORE_START and now >= booking.start:
+    if limits.too_late(now):
+        if rule is TimeRule.WITHIN_UNDO_WINDOW:
+            raise UndoWindowExpired(f"a start can be undone only within {windows.undo_start}")
         raise InvalidTiming("only possible before the booking's start time")
-    if rule is TimeRule.WITHIN_UNDO_WINDOW and now > booking.status_changed_at + windows.undo_start:
-        raise UndoWindowExpired(f"a start can be undone only within {windows.undo_start}")
 
 
 def _change(

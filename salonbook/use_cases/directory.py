@@ -1,4 +1,5 @@
-"""People: who am I, and the admin's upsert (a person may edit their own contact details)."""
+"""People: who am I, the stylists, and the admin's upsert (a person may edit their own contact
+details)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,17 @@ async def me(deps: Deps, caller: Caller) -> Person | None:
         return None
     async with reading(deps.engine) as connection:
         return await people.load(connection, person_id=caller.actor.person_id)
+
+
+STYLISTS_LIMIT = 200
+"""How many stylists `stylists` lists at most: a salon has tens."""
+
+
+async def stylists(deps: Deps, caller: Caller) -> list[Person]:
+    """Every stylist (up to STYLISTS_LIMIT), by display name then id, for anyone signed in."""
+    caller.require_actor()
+    async with reading(deps.engine) as connection:
+        return await people.stylists(connection, limit=STYLISTS_LIMIT)
 
 
 async def upsert_person(

@@ -39,12 +39,22 @@ class Cancellation:
     refund_cents: int
 
 
+_AVAILABLE_UNTIL = (
+    "When this action stops being available by time for this viewer, from the transition"
+    " table's time rule for them: UNDO_START the START's time plus the undo window (still"
+    " available at that moment itself); CANCEL by a customer or stylist the booking's"
+    " startTime (available only before it). Null when no time rule ends it (a rule with only a"
+    " start, such as START or COMPLETE, or none)."
+)
+
+
 @strawberry.type(name="AvailableAction")
 class AvailableActionType:
     action: BookingAction
     requires_reason: bool
     requires_confirmation: bool
     warning: str | None
+    available_until: datetime | None = strawberry.field(description=_AVAILABLE_UNTIL)
 
 
 @strawberry.type(name="Booking")
@@ -149,6 +159,7 @@ class BookingType:
                 requires_reason=a.requires_reason,
                 requires_confirmation=a.requires_confirmation,
                 warning=a.warning,
+                available_until=a.available_until,
             )
             for a in actions.available_actions(
                 actor=self.viewer,

@@ -1,0 +1,123 @@
+// bookingEvents over graphql-transport-ws (the graphql-ws client): the token goes in
+// connection_init; after every (re)connection the feed is subscribed again from the last
+// cursor seen, so a disconnect or a server restart leaves no gap and no duplicate.
+import { createClient, type Client } from "graphql-ws/client";
+import { EVENTS } from "./documents";
+import { store } from "./store";
+import type { BookingEvent } from "./types";
+
+const TOKEN_REFUSED = 4403;
+let client: Client | null = null;
+let generation = 0; // the current client's: a disposed client's late events are ignored
+let unsubscribe: (() => void) | null = null;
+let lastCursor: string | null = null;
+let everConnected = false;
+let socketOpen = false;
+const seen = new Set<string>(); // cursors applied lately: a duplicate is dropped
+
+function closeCode(event: unknown): number | undefined {
+  return typeof event === "object" && event !== null && "code" in event
+    ? Number((event as { code: unknown }).code)
+    : undefined;
+}
+
+/** What the feed cannot do by itself: sign the page out, refetch what is shown. */
+export interface LiveHooks {
+  sessionEnded: () => void;
+  resync: () => void;
+}
+
+let hooks: LiveHooks = { sessionEnded: () => undefined, resync: () => undefined };
+
+export function startLive(token: string, given: LiveHooks): void {
+  stopLive();
+  hooks = given;
+  lastCursor = null;
+  everConnected = false;
+  socketOpen = false;
+  seen.clear();
+  store.update({ connection: "Connecting…" });
+  const mine = ++generation;
+  const url = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/graphql`;
+  const live = createClient({
+    url,
+    lazy: false,
+    retryAttempts: Infinity,
+    connectionParams: () => ({ Authorization: `Bearer ${store.state.token ?? token}` }),
+    shouldRetry: (event) => closeCode(event) !== TOKEN_REFUSED,
+    retryWait: async (retries) => {
+      const ceiling = Math.min(1000 * 2 ** retries, 15_000); // exponential, with full jitter
+      await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * ceiling));
+    },
+    on: {
+      connecting: () => {
+        if (generation === mine) store.update({ connection: everConnected ? "Reconnecting…" : "Connecting…" });
+      },
+      connected: () => {
+        if (generation !== mine) return;
+        everConnected = true;
+        socketOpen = true;
+        store.update({ connection: navigator.onLine ? "Live" : "Offline" });
+        if (client) subscribe(client);
+      },
+      closed: (event) => {
+        if (generation !== mine) return;
+        socketOpen = false;
+        unsubscribe?.();
+        unsubscribe = null;
+        if (closeCode(event) === TOKEN_REFUSED) return hooks.sessionEnded();
+        store.update({ connection: navigator.onLine ? "Reconnecting…" : "Offline" });
+      },
+    },
+  });
+  client = live;
+}
+
+export function stopLive(): void {
+  const ending = client;
+  client = null;
+  generation++;
+  unsubscribe?.();
+  unsubscribe = null;
+  void ending?.dispose();
+}
+
+function subscribe(live: Client): void {
+  unsubscribe?.();
+  unsubscribe = live.subscribe<{ bookingEvents: BookingEvent }>(
+    { query: EVENTS, variables: { after: lastCursor } },
+    {
+      next: ({ data, errors }) => {
+        if (errors?.length) store.toast("error", errors[0]!.message);
+        if (data) apply(data.bookingEvents);
+      },
+      error: (error) => {
+        if (closeCode(error) === TOKEN_REFUSED) return hooks.sessionEnded();
+        if (Array.isArray(error)) store.toast("error", String(error[0]?.message ?? "The live feed failed."));
+      },
+      complete: () => undefined,
+    },
+  );
+}
+
+function apply(event: BookingEvent): void {
+  if (seen.has(event.cursor)) return;
+  seen.add(event.cursor);
+  if (seen.size > 2000) seen.delete(seen.values().next().value!);
+  lastCursor = event.cursor;
+  switch (event.kind) {
+    case "RESYNC_REQUIRED":
+      hooks.resync();
+      return;
+    case "DELETED":
+      if (event.bookingId) store.remove(event.bookingId);
+      return;
+    default:
+      if (event.booking) store.accept(event.booking);
+      if (event.bookingId && event.statusChange) store.addHistory(event.bookingId, event.statusChange);
+      if (event.bookingId && event.note) store.addNote(event.bookingId, event.note);
+  }
+}
+
+addEventListener("offline", () => client && store.update({ connection: "Offline" }));
+addEventListener("online", () => client && store.update({ connection: socketOpen ? "Live" : "Reconnecting…" }));

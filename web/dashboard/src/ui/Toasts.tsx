@@ -1,0 +1,16 @@
+import { store, type Toast } from "../store";
+
+export function Toasts({ toasts }: { toasts: Toast[] }) {
+  return (
+    <section aria-label="Notifications" class="toasts">
+      {toasts.map((toast) => (
+        <div key={toast.id} role={toast.kind === "error" ? "alert" : "status"} class={`toast ${toast.kind}`}>
+          <span>{toast.text}</span>
+          <button type="button" aria-label="Dismiss" onClick={() => store.dismiss(toast.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </section>
+  );
+}
