@@ -68,6 +68,7 @@ async def test_the_second_tab_is_refused_with_version_conflict_and_rolls_back(
         await expect(status_cell(second, booking.id)).to_have_text("In progress")  # optimistic
         await expect(action(second, "Cancel booking")).to_be_disabled()  # a request in flight
 
+        await first.bring_to_front()  # a background tab's frames are throttled
         answer = await act(first, "Cancel booking", reason="Cancelled at the desk")
         await expect(status_cell(first, booking.id)).to_have_text("Cancelled")
         release.set()  # the second tab's START now reaches the server, a version late

@@ -77,7 +77,7 @@ async def test_an_expiring_token_signs_the_page_out_cleanly(
     errors: list[Error] = []
     async with offline_browser(live) as browser:
         page = await browser.context.new_page()
-        page.on("pageerror", errors.append)
+        page.on("pageerror", lambda error: errors.append(error))
         await sign_in(page, live, bearer)
         await expect(connection(page)).to_have_text("Live")
         await expect(sign_in_heading(page)).to_be_visible(timeout=20_000)
