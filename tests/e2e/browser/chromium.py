@@ -25,6 +25,7 @@ class Offline:
     server: str
     context: BrowserContext = field(init=False)
     refused: list[str] = field(default_factory=list)
+    contexts: list[BrowserContext] = field(default_factory=list)
 
     async def another_context(self, **options: Any) -> BrowserContext:
         """A context like the first, with Playwright's `new_context` options (viewport...)."""
@@ -43,6 +44,7 @@ class Offline:
             self.refused.append(socket.url)
             await socket.close(code=1008)
 
+        self.contexts.append(context)
         await context.route("**/*", only_the_server)
         await context.route_web_socket(
             lambda url: urlsplit(url).netloc != self.server, refuse_socket
@@ -57,14 +59,31 @@ def chromium_path() -> str:
 
 
 @asynccontextmanager
-async def offline_browser(server: str, **options: Any) -> AsyncIterator[Offline]:
+async def launched() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=chromium_path(), args=["--no-sandbox"]
         )
         try:
-            offline = Offline(browser=browser, server=server)
-            offline.context = await offline.another_context(**options)
-            yield offline
+            yield browser
         finally:
             await browser.close()
+
+
+@asynccontextmanager
+async def offline_browser(
+    server: str, *, browser: Browser | None = None, **options: Any
+) -> AsyncIterator[Offline]:
+    """Offline contexts (the first made with `options`) in `browser`, closed on the way out;
+    without one, in a chromium of their own."""
+    if browser is None:
+        async with launched() as own, offline_browser(server, browser=own, **options) as offline:
+            yield offline
+        return
+    offline = Offline(browser=browser, server=server)
+    try:
+        offline.context = await offline.another_context(**options)
+        yield offline
+    finally:
+        for context in offline.contexts:
+            await context.close()

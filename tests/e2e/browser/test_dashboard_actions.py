@@ -3,7 +3,7 @@ described as `Suggested`; COMPLETE takes one click, no prompt."""
 
 from __future__ import annotations
 
-from playwright.async_api import expect
+from playwright.async_api import Browser, expect
 
 from salonbook.config import Settings
 from tests.e2e.browser.chromium import offline_browser
@@ -32,7 +32,7 @@ OFFER = "query($id: ID!) { booking(id: $id) { availableActions { action } sugges
 
 
 async def test_exactly_the_available_actions_the_suggested_one_described_complete_in_one_click(
-    live: str, salon: Salon, settings: Settings, api: Api
+    chromium: Browser, live: str, salon: Salon, settings: Settings, api: Api
 ) -> None:
     booking = await salon.booking(minutes=-20)  # started: complete, no-show or cancel
     bearer = token(settings, salon.party.admin)
@@ -40,7 +40,7 @@ async def test_exactly_the_available_actions_the_suggested_one_described_complet
     offered = {found["action"] for found in offer["availableActions"]}
     assert "COMPLETE" in offered
     assert offer["suggestedAction"] in offered
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         page = await browser.context.new_page()
         await sign_in(page, live, bearer)
         await choose_stylist(page, salon.party.stylist.display_name)

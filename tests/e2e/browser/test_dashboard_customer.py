@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from playwright.async_api import expect
+from playwright.async_api import Browser, expect
 
 from salonbook.config import Settings
 from tests.e2e.browser.chromium import offline_browser
@@ -28,7 +28,7 @@ SECRET_NOTE = "Allergic to the blue dye"
 
 
 async def test_a_customer_sees_only_their_bookings_and_no_notes(
-    live: str, salon: Salon, settings: Settings, api: Api
+    chromium: Browser, live: str, salon: Salon, settings: Settings, api: Api
 ) -> None:
     party, factory = salon.party, salon.factory
     mine = await salon.booking(minutes=10)
@@ -42,7 +42,7 @@ async def test_a_customer_sees_only_their_bookings_and_no_notes(
     )
     assert added["data"]["addStylistNote"]["__typename"] == "AddStylistNoteSuccess"
 
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         page = await browser.context.new_page()
         await sign_in(page, live, token(settings, party.customer))
         await expect(status_cell(page, mine.id)).to_have_text("Confirmed")

@@ -3,7 +3,7 @@ Enter, the dialog, type the reason, Enter."""
 
 from __future__ import annotations
 
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from salonbook.config import Settings
 from tests.e2e.browser.chromium import offline_browser
@@ -37,10 +37,10 @@ async def tab_to(page: Page, target: Locator) -> None:
 
 
 async def test_cancelling_a_booking_with_the_keyboard_alone(
-    live: str, salon: Salon, settings: Settings
+    chromium: Browser, live: str, salon: Salon, settings: Settings
 ) -> None:
     booking = await salon.booking()
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         page = await browser.context.new_page()
         await sign_in(page, live, token(settings, salon.party.stylist))
         await expect(status_cell(page, booking.id)).to_have_text("Confirmed")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from playwright.async_api import expect
+from playwright.async_api import Browser, expect
 
 from salonbook.config import Settings
 from tests.e2e.browser.chromium import offline_browser
@@ -27,11 +27,11 @@ STATUS = "query($id: ID!) { booking(id: $id) { status version cancellation { rea
 
 
 async def test_the_admins_cancellation_reaches_the_stylists_page_within_a_second(
-    live: str, salon: Salon, settings: Settings, api: Api
+    chromium: Browser, live: str, salon: Salon, settings: Settings, api: Api
 ) -> None:
     party = salon.party
     booking = await salon.booking()
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         stylist = await (await browser.another_context()).new_page()
         await sign_in(stylist, live, token(settings, party.stylist))
         await expect(status_cell(stylist, booking.id)).to_have_text("Confirmed")

@@ -4,7 +4,7 @@ the server rendered it)."""
 
 from __future__ import annotations
 
-from playwright.async_api import expect
+from playwright.async_api import Browser, expect
 
 from salonbook.config import Settings
 from tests.e2e.browser.chromium import offline_browser
@@ -28,13 +28,13 @@ SAME_HTML = """([shown, rendered]) => {
 
 
 async def test_a_markdown_note_renders_the_servers_sanitised_html_and_runs_nothing(
-    live: str, salon: Salon, settings: Settings, api: Api
+    chromium: Browser, live: str, salon: Salon, settings: Settings, api: Api
 ) -> None:
     booking = await salon.booking()
     bearer = token(settings, salon.party.stylist)
     dialogs: list[str] = []
     logged: list[str] = []
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         page = await browser.context.new_page()
         page.on("dialog", lambda d: dialogs.append(d.message))
         page.on("console", lambda message: logged.append(message.text))

@@ -3,7 +3,7 @@ scrolling sideways; `Back to schedule` returns to the list."""
 
 from __future__ import annotations
 
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from salonbook.config import Settings
 from tests.e2e.browser.chromium import offline_browser
@@ -23,11 +23,11 @@ async def within_the_width(page: Page, *targets: Locator) -> None:
 
 
 async def test_the_schedule_and_the_detail_fit_a_phone(
-    live: str, salon: Salon, settings: Settings
+    chromium: Browser, live: str, salon: Salon, settings: Settings
 ) -> None:
     booking = await salon.booking()
     phone = {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
-    async with offline_browser(live, **phone) as browser:
+    async with offline_browser(live, browser=chromium, **phone) as browser:
         page = await browser.context.new_page()
         await sign_in(page, live, token(settings, salon.party.stylist))
         await expect(status_cell(page, booking.id)).to_have_text("Confirmed")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.async_api import Page, Request, expect
+from playwright.async_api import Browser, Page, Request, expect
 
 from salonbook.config import Settings
 from tests.e2e.browser.chromium import offline_browser
@@ -42,13 +42,13 @@ async def admin_on_booking(page: Page, live: str, salon: Salon, bearer: str, boo
 
 
 async def test_cancel_asks_for_a_reason_and_back_or_escape_change_nothing(
-    live: str, salon: Salon, settings: Settings, api: Api
+    chromium: Browser, live: str, salon: Salon, settings: Settings, api: Api
 ) -> None:
     booking = await salon.booking()
     bearer = token(settings, salon.party.admin)
     assert (await available(api, booking.id, bearer))["CANCEL"]["requiresReason"] is True
     sent: list[Request] = []
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         page = await browser.context.new_page()
         page.on(
             "request",
@@ -83,14 +83,14 @@ async def test_cancel_asks_for_a_reason_and_back_or_escape_change_nothing(
 
 
 async def test_no_show_shows_the_apis_warning_and_its_revert_needs_a_reason(
-    live: str, salon: Salon, settings: Settings, api: Api
+    chromium: Browser, live: str, salon: Salon, settings: Settings, api: Api
 ) -> None:
     booking = await salon.booking(minutes=-20)  # started 20 minutes ago
     bearer = token(settings, salon.party.admin)
     offered = (await available(api, booking.id, bearer))["MARK_NO_SHOW"]
     assert (offered["requiresConfirmation"], offered["requiresReason"]) == (True, False)
     assert offered["warning"]
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         page = await browser.context.new_page()
         await admin_on_booking(page, live, salon, bearer, booking)
 

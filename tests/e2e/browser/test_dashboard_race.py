@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from playwright.async_api import Page, Route, expect
+from playwright.async_api import Browser, Page, Route, expect
 
 from salonbook.config import Settings
 from tests.e2e.browser.chromium import offline_browser
@@ -38,7 +38,7 @@ async def opened(page: Page, live: str, salon: Salon, bearer: str, booking_id: o
 
 
 async def test_the_second_tab_is_refused_with_version_conflict_and_rolls_back(
-    live: str, salon: Salon, settings: Settings, api: Api
+    chromium: Browser, live: str, salon: Salon, settings: Settings, api: Api
 ) -> None:
     booking = await salon.booking(minutes=10)  # an admin may start it or cancel it
     bearer = token(settings, salon.party.admin)
@@ -56,7 +56,7 @@ async def test_the_second_tab_is_refused_with_version_conflict_and_rolls_back(
         answers.append(await response.json())
         await route.fulfill(response=response)
 
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         first = await browser.context.new_page()
         second = await browser.context.new_page()
         await opened(first, live, salon, bearer, booking.id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from playwright.async_api import expect
+from playwright.async_api import Browser, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.config import Settings
@@ -46,6 +46,7 @@ def on_port(port: int) -> tuple[str, ...]:
 
 
 async def test_after_a_restart_the_page_is_live_again_and_shows_what_changed_exactly_once(
+    chromium: Browser,
     database_url: str,
     engine: AsyncEngine,
     salon: Salon,
@@ -59,7 +60,7 @@ async def test_after_a_restart_the_page_is_live_again_and_shows_what_changed_exa
     base = f"127.0.0.1:{port}"
     environment = server_environment(database_url=database_url, broadcast_url=None)
     command = on_port(port)
-    async with offline_browser(base) as browser:
+    async with offline_browser(base, browser=chromium) as browser:
         page = await browser.context.new_page()
         async with servers(["before"], environment=environment, logs=tmp_path, command=command):
             await sign_in(page, base, token(settings, party.stylist))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from playwright.async_api import WebSocketRoute, expect
+from playwright.async_api import Browser, WebSocketRoute, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
@@ -52,12 +52,17 @@ class Gate:
 
 
 async def test_resync_required_makes_the_page_refetch_and_carry_on(
-    live: str, salon: Salon, settings: Settings, engine: AsyncEngine, app: Starlette
+    chromium: Browser,
+    live: str,
+    salon: Salon,
+    settings: Settings,
+    engine: AsyncEngine,
+    app: Starlette,
 ) -> None:
     party, factory = salon.party, salon.factory
     seen_live, missed, afterwards = [await salon.booking(minutes=m) for m in (10, 40, 70)]
     gate = Gate()
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         page = await browser.context.new_page()
         await page.route_web_socket("**/graphql", gate)
         await sign_in(page, live, token(settings, party.stylist))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from playwright.async_api import Error, expect
+from playwright.async_api import Browser, Error, expect
 
 from salonbook.config import Settings
 from tests.e2e.browser.chromium import offline_browser
@@ -26,10 +26,10 @@ EXPIRES_IN = timedelta(seconds=6)
 
 
 async def test_a_refused_token_keeps_the_sign_in_screen_with_the_apis_message(
-    live: str, api: Api
+    chromium: Browser, live: str, api: Api
 ) -> None:
     refused = (await api.post("{ me { id } }", token="not.a.token")).json()["errors"][0]
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         page = await browser.context.new_page()
         await submit_token(page, live, "not.a.token")
         await expect(page.get_by_role("alert")).to_contain_text(refused["message"])
@@ -39,13 +39,13 @@ async def test_a_refused_token_keeps_the_sign_in_screen_with_the_apis_message(
 
 
 async def test_the_token_stays_in_session_storage_and_sign_out_forgets_it(
-    live: str, salon: Salon, settings: Settings
+    chromium: Browser, live: str, salon: Salon, settings: Settings
 ) -> None:
     person = salon.party.stylist
     bearer = token(settings, person)
     logged: list[str] = []
     urls: list[str] = []
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         page = await browser.context.new_page()
         page.on("console", lambda message: logged.append(message.text))
         page.on("request", lambda request: urls.append(request.url))
@@ -71,11 +71,11 @@ async def test_the_token_stays_in_session_storage_and_sign_out_forgets_it(
 
 
 async def test_an_expiring_token_signs_the_page_out_cleanly(
-    live: str, salon: Salon, settings: Settings
+    chromium: Browser, live: str, salon: Salon, settings: Settings
 ) -> None:
     bearer = token(settings, salon.party.stylist, ttl=EXPIRES_IN)
     errors: list[Error] = []
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         page = await browser.context.new_page()
         page.on("pageerror", lambda error: errors.append(error))
         await sign_in(page, live, bearer)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from playwright.async_api import Locator, expect
+from playwright.async_api import Browser, Locator, expect
 from starlette.applications import Starlette
 
 from salonbook.config import Settings
@@ -40,12 +40,18 @@ async def seconds_left(offer: Locator, salon: Salon) -> int:
 
 
 async def test_undo_is_offered_after_start_works_and_is_gone_after_the_window(
-    live: str, salon: Salon, settings: Settings, api: Api, clock: SettableClock, app: Starlette
+    chromium: Browser,
+    live: str,
+    salon: Salon,
+    settings: Settings,
+    api: Api,
+    clock: SettableClock,
+    app: Starlette,
 ) -> None:
     window = app.state.runtime.deps.windows.undo_start
     booking = await salon.booking(minutes=10)  # START is possible 30 minutes early
     bearer = token(settings, salon.party.stylist)
-    async with offline_browser(live) as browser:
+    async with offline_browser(live, browser=chromium) as browser:
         page = await browser.context.new_page()
         await page.clock.install(time=clock.now())  # the page's clock runs from the server's
         await sign_in(page, live, bearer)
