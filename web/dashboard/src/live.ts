@@ -59,6 +59,9 @@ export function startLive(token: string, given: LiveHooks): void {
         socketOpen = true;
         store.update({ connection: navigator.onLine ? "Live" : "Offline" });
         if (client) subscribe(client);
+        // The API names a cursor only with an event: until the first one, what happened while
+        // away is fetched instead, once the new subscription has had time to start.
+        if (lastCursor === null) window.setTimeout(() => generation === mine && hooks.resync(), 500);
       },
       closed: (event) => {
         if (generation !== mine) return;
@@ -110,6 +113,7 @@ function apply(event: BookingEvent): void {
       hooks.resync();
       return;
     case "DELETED":
+      if (event.bookingId === store.state.openId) store.toast("error", "This booking was deleted.");
       if (event.bookingId) store.remove(event.bookingId);
       return;
     default:

@@ -36,9 +36,13 @@ export function Schedule({ state }: { state: State }) {
           </button>
         </div>
         {me?.role === "ADMIN" && (
-          <label class="stylist-filter">
-            Stylist
-            <select value={state.stylistId} onChange={(event) => filterStylist(event.currentTarget.value)}>
+          <div class="stylist-filter">
+            <label for="stylist">Stylist</label>
+            <select
+              id="stylist"
+              value={state.stylistId}
+              onChange={(event) => filterStylist(event.currentTarget.value)}
+            >
               <option value="">All stylists</option>
               {state.stylists.map((stylist) => (
                 <option key={stylist.id} value={stylist.id}>
@@ -46,7 +50,7 @@ export function Schedule({ state }: { state: State }) {
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         )}
       </div>
       <h2 id="range-title">{rangeTitle(view, store.range())}</h2>
