@@ -58,8 +58,8 @@ async def test_the_second_tab_is_refused_with_version_conflict_and_rolls_back(
 
     async with offline_browser(live, browser=chromium) as browser:
         first = await browser.context.new_page()
-        second = await browser.context.new_page()
         await opened(first, live, salon, bearer, booking.id)
+        second = await browser.context.new_page()  # in front from now on
         await opened(second, live, salon, bearer, booking.id)
         await second.route("**/graphql", hold_transitions)
 
