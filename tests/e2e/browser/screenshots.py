@@ -61,8 +61,8 @@ async def take(base: str) -> list[str]:
     OUT.mkdir(parents=True, exist_ok=True)
     async with offline_browser(base) as browser:
         desktop = await signed_in_as_admin(browser.context, base)
-        started = bookings(desktop).get_by_role("row").filter(has_text="In progress").first
-        await started.click()
+        soon = bookings(desktop).get_by_role("row").filter(has_text="Confirmed").first
+        await soon.click()  # the demo's next booking: START suggested
         await expect(history(desktop).first).to_be_visible()
         await expect(details(desktop)).to_be_visible()
         await desktop.screenshot(path=OUT / "dashboard-desktop.png")
