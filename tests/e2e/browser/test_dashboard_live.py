@@ -4,6 +4,7 @@ stylist's page, open on the schedule, shows it within a second without reloading
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from playwright.async_api import Browser, expect
 
@@ -16,6 +17,7 @@ from tests.e2e.browser.dashboard import (
     details,
     history,
     open_booking,
+    row,
     sign_in,
     status_cell,
     token,
@@ -23,6 +25,8 @@ from tests.e2e.browser.dashboard import (
 from tests.support.api import Api
 
 REASON = "The customer called: flu"
+RESCHEDULE = """mutation($id: ID!, $start: DateTime!) {
+  rescheduleBooking(input: {bookingId: $id, startTime: $start}) { __typename } }"""
 STATUS = "query($id: ID!) { booking(id: $id) { status version cancellation { reason } } }"
 
 
@@ -68,3 +72,23 @@ async def test_the_admins_cancellation_reaches_the_stylists_page_within_a_second
         "version": booking.facts.version + 1,
         "cancellation": {"reason": REASON},
     }
+
+
+async def test_a_booking_made_in_range_appears_and_one_moved_out_of_it_leaves(
+    chromium: Browser, live: str, salon: Salon, settings: Settings, api: Api
+) -> None:
+    async with offline_browser(live, browser=chromium) as browser:
+        page = await browser.context.new_page()
+        await sign_in(page, live, token(settings, salon.party.stylist))
+        made = await salon.booking(minutes=100)  # CREATED, then STATUS_CHANGED (confirmed)
+        await expect(status_cell(page, made.id)).to_have_text("Confirmed")
+        tomorrow = made.facts.start + timedelta(days=1)
+        moved = await api.gql(
+            RESCHEDULE,
+            {"id": str(made.id), "start": tomorrow.isoformat()},
+            token=token(settings, salon.party.admin),
+        )
+        assert moved["data"]["rescheduleBooking"]["__typename"] == "RescheduleBookingSuccess"
+        await expect(row(page, made.id)).to_have_count(0)
+        await page.get_by_role("button", name="Next", exact=True).click()
+        await expect(status_cell(page, made.id)).to_have_text("Confirmed")
