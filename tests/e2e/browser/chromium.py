@@ -75,7 +75,8 @@ async def offline_browser(
     server: str, *, browser: Browser | None = None, **options: Any
 ) -> AsyncIterator[Offline]:
     """Offline contexts (the first made with `options`) in `browser`, closed on the way out;
-    without one, in a chromium of their own."""
+    without one, in a chromium of their own. With a browser given, leaving the block also
+    asserts that the pages asked no other host for anything."""
     if browser is None:
         async with launched() as own, offline_browser(server, browser=own, **options) as offline:
             yield offline
@@ -84,6 +85,7 @@ async def offline_browser(
     try:
         offline.context = await offline.another_context(**options)
         yield offline
+        assert offline.refused == [], f"the pages asked other hosts: {offline.refused}"
     finally:
         for context in offline.contexts:
             await context.close()

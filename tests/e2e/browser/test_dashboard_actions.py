@@ -12,6 +12,7 @@ from tests.e2e.browser.dashboard import (
     action,
     choose_stylist,
     is_transition,
+    notifications,
     open_booking,
     sign_in,
     status_cell,
@@ -60,4 +61,5 @@ async def test_exactly_the_available_actions_the_suggested_one_described_complet
         body = await (await answer.value).json()
         await expect(status_cell(page, booking.id)).to_have_text("Completed")
         await expect(page.get_by_role("dialog")).to_have_count(0)  # no prompt on the way
+        await expect(notifications(page).get_by_role("status")).to_be_visible()  # success
     assert "errors" not in body, body

@@ -54,6 +54,8 @@ async def test_the_admins_cancellation_reaches_the_stylists_page_within_a_second
         # the admin's own page: the change and its reason in the history, newest last
         await expect(status_cell(admin, booking.id)).to_have_text("Cancelled")
         await expect(history(admin).last).to_contain_text(REASON)
+        await expect(history(admin).last).to_contain_text("Confirmed → Cancelled")
+        await expect(history(admin).last).to_contain_text("admin", ignore_case=True)
         await expect(details(admin)).to_contain_text("Cancelled")
         # the audit's IP address is the admin's to see (the API's decision), not the stylist's
         await expect(history(admin).last).to_contain_text("127.0.0.1")

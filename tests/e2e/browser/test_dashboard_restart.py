@@ -30,6 +30,8 @@ from tests.support.streams import cancel_committed
 HISTORY = "query($id: ID!) { booking(id: $id) { statusHistory { id } } }"
 BACK_WITHIN = 30_000
 """Milliseconds: the page retries with a growing, jittered backoff."""
+BACKOFF_CEILING = 20_000
+"""Milliseconds: longer than the page's longest wait between two attempts."""
 
 
 def free_port() -> int:
@@ -62,6 +64,7 @@ async def test_after_a_restart_the_page_is_live_again_and_shows_what_changed_exa
     command = on_port(port)
     async with offline_browser(base, browser=chromium) as browser:
         page = await browser.context.new_page()
+        await page.clock.install()  # runs on its own; moved on only to skip a backoff's wait
         async with servers(["before"], environment=environment, logs=tmp_path, command=command):
             await sign_in(page, base, token(settings, party.stylist))
             await open_booking(page, while_down.id)
@@ -72,6 +75,9 @@ async def test_after_a_restart_the_page_is_live_again_and_shows_what_changed_exa
         await cancel_committed(engine, party, while_down, factory)
 
         async with servers(["after"], environment=environment, logs=tmp_path, command=command):
+            # the page waits between attempts (up to its backoff's ceiling, jittered): the
+            # server is up, so let that wait pass at once
+            await page.clock.fast_forward(BACKOFF_CEILING)
             await expect(connection(page)).to_have_text("Live", timeout=BACK_WITHIN)
             await expect(status_cell(page, while_down.id)).to_have_text("Cancelled")
             await expect(row(page, while_down.id)).to_have_count(1)
