@@ -45,10 +45,19 @@ async def _cancel(task: asyncio.Task[None]) -> None:
 
 
 def create_app(
-    settings: Settings | None = None, *, clock: Clock | None = None, demo: bool = False
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    demo: bool = False,
+    migrating: bool = True,
+    demo_people: bool | None = None,
 ) -> Starlette:
     """The application. `demo` loads the demo salon (into a throwaway embedded database when
-    DATABASE_URL is not set) and prints a development token for each demo person."""
+    DATABASE_URL is not set) and prints a development token for each demo person.
+    `demo_people` (by default: `demo`) serves /dashboard/demo-people.json: a worker of
+    `salonbook serve --demo --workers N` serves it, its parent loaded the salon.
+    `migrating=False` (a worker of `salonbook serve --workers N`, whose parent migrated): the
+    database's schema is checked, never changed."""
     settings = settings or Settings()
     clock = clock or SystemClock()
     runtime = Runtime()
@@ -71,6 +80,7 @@ def create_app(
                 url=url,
                 owner_url=async_url(owner_url) if owner_url else None,
                 production=settings.env is Environment.PRODUCTION,
+                migrating=migrating,
             )
             engine = create_engine(
                 url,
@@ -122,6 +132,7 @@ def create_app(
                         Starlette(routes=[metrics_route]), address=settings.metrics_address
                     )
                 )
+            await stack.enter_async_context(metrics.shared_while_serving())
             app.state.runtime = runtime
             if demo:
                 await load_demo(engine, now=clock.now(), windows=settings.windows)
@@ -159,7 +170,7 @@ def create_app(
             # with a metrics address of its own, /metrics is served there only
             *([metrics_route] if settings.metrics_address is None else []),
             *([graphiql_assets()] if settings.graphiql_served else []),
-            *dashboard_routes(settings, demo=demo),
+            *dashboard_routes(settings, demo=demo if demo_people is None else demo_people),
         ],
         lifespan=lifespan,
         middleware=[  # outermost first: a refused request is still counted and logged

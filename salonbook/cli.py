@@ -16,7 +16,7 @@ from salonbook.config import Settings
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from salonbook.app import create_app
-    from salonbook.config import Environment
+    from salonbook.config import Environment, available_cpus
     from salonbook.serving import serve
 
     if settings.env is Environment.PRODUCTION and settings.database_url is not None:
@@ -31,6 +31,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         except serving_role.ServingRoleRefused as refused:
             print(f"salonbook serve: {refused}", file=sys.stderr)
             return 2
+    asked: int | None = args.workers or settings.workers
+    if asked != 1 and not (asked is None and available_cpus() == 1):
+        from salonbook.workers import serve_workers
+
+        return serve_workers(settings, host=args.host, port=args.port, asked=asked, demo=args.demo)
+    from salonbook.observability.multiprocess import prepare_shared_dir, shared_dir
+
+    if (directory := shared_dir()) is not None:  # one process, metrics kept as several keep them
+        prepare_shared_dir(directory)
     app = create_app(settings, demo=args.demo)
     serve(
         app,
@@ -124,6 +133,13 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _at_least_one(raw: str) -> int:
+    count = int(raw)
+    if count < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return count
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="salonbook", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -133,6 +149,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
         "--demo", action="store_true", help="load a demo salon and print a token per person"
+    )
+    serve.add_argument(
+        "--workers",
+        type=_at_least_one,
+        help="server processes (default: SALONBOOK_WORKERS, else one per CPU, as many as the"
+        " database's connections allow); 1 serves in this process",
     )
     serve.set_defaults(run=_serve)
 

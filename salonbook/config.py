@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
+import os
 from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
@@ -119,6 +120,9 @@ class Settings(BaseSettings):
     )
     graphiql: bool | None = Field(default=None, validation_alias="SALONBOOK_GRAPHIQL")
     """GraphiQL on GET /graphql; unset: on in development, off in production."""
+    workers: int | None = Field(default=None, ge=1, validation_alias="SALONBOOK_WORKERS")
+    """Server processes of `salonbook serve`; unset: one per CPU this process may run on, as
+    many as the database's connections allow (see `salonbook/workers/`)."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", validation_alias="SALONBOOK_LOG_LEVEL"
     )
@@ -226,6 +230,14 @@ class Settings(BaseSettings):
     @property
     def idempotency_ttl(self) -> timedelta:
         return timedelta(hours=self.idempotency_key_hours)
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity), else the machine's count."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
 
 
 def split_address(address: str) -> tuple[str, int]:

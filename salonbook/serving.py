@@ -1,12 +1,13 @@
 """Serving with uvicorn, stopping gracefully: on SIGTERM/SIGINT the server stops accepting,
 closes websockets with 1001 (going away: uvicorn's own would be 1012), lets in-flight HTTP
 requests finish within the grace period, then runs the lifespan's shutdown (which stops an
-embedded database)."""
+embedded database). One process serves, or several (salonbook/workers/), each so."""
 
 from __future__ import annotations
 
 import socket
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -27,26 +28,38 @@ class GracefulServer(uvicorn.Server):
 
 
 def graceful_server(config: uvicorn.Config) -> GracefulServer:
-    from salonbook.app import going_away
+    """The server of `config`'s app: the app itself, or (in a worker process) a factory that
+    builds it there; either way the app is known once uvicorn has loaded it."""
 
-    app = config.app
-    assert isinstance(app, Starlette), "serve the app from salonbook.app.create_app"
-    return GracefulServer(config, going_away=lambda: going_away(app))
+    async def app_going_away() -> None:
+        from salonbook.app import going_away
+
+        # loaded_app may be wrapped (uvicorn's proxy-headers middleware, unless turned off)
+        app = config.app if isinstance(config.app, Starlette) else config.loaded_app
+        assert isinstance(app, Starlette), "serve the app from salonbook.app.create_app"
+        await going_away(app)
+
+    return GracefulServer(config, going_away=app_going_away)
 
 
-def serve(
-    app: Starlette,
+def server_config(
+    app: Any,
     *,
     host: str,
     port: int,
     grace_seconds: float,
     log_level: str = "INFO",
     max_message_bytes: int = 1024 * 1024,
-) -> None:
-    config = uvicorn.Config(
+    workers: int = 1,
+) -> uvicorn.Config:
+    """How salonbook serves, in one process or in each of `workers` (then `app` is a picklable
+    factory that builds the app in the worker)."""
+    return uvicorn.Config(
         app,
         host=host,
         port=port,
+        factory=workers > 1,
+        workers=workers,
         log_config=logging_config(log_level),  # JSON lines, uvicorn's too
         log_level=log_level.lower(),
         access_log=False,  # salonbook.requests writes one line per request instead
@@ -58,5 +71,24 @@ def serve(
         # the app sees it; SALONBOOK_TRUSTED_PROXIES alone decides (auth/client_address.py)
         proxy_headers=False,
         ws_max_size=max_message_bytes,  # the socket is closed with 1009 past it (intake/)
+    )
+
+
+def serve(
+    app: Starlette,
+    *,
+    host: str,
+    port: int,
+    grace_seconds: float,
+    log_level: str = "INFO",
+    max_message_bytes: int = 1024 * 1024,
+) -> None:
+    config = server_config(
+        app,
+        host=host,
+        port=port,
+        grace_seconds=grace_seconds,
+        log_level=log_level,
+        max_message_bytes=max_message_bytes,
     )
     graceful_server(config).run()

@@ -89,19 +89,22 @@ def require_head(facts: RoleFacts) -> None:
         )
 
 
-async def prepare_database(*, url: str, owner_url: str | None, production: bool) -> None:
+async def prepare_database(
+    *, url: str, owner_url: str | None, production: bool, migrating: bool = True
+) -> None:
     """What serving does before it opens its pool. In development it migrates: as the owner
     when its URL is given (granting the serving role what it needs), else as the serving role
     itself when that role can (a one-role setup). Production never migrates here (the owner's
     credentials stay out of the serving process) and refuses a role that could undo the
-    guards. Either way the schema must then be at this code's head."""
+    guards. Either way the schema must then be at this code's head. `migrating=False`: the
+    parent of the worker processes has prepared the database once; a worker only checks."""
     facts = await role_facts(url)
     if production:
         refuse_powerful(facts)
-    elif owner_url is not None:
+    elif migrating and owner_url is not None:
         await migrate.upgrade(owner_url, app_role=facts.role)
         facts = await role_facts(url)
-    elif facts.can_migrate:
+    elif migrating and facts.can_migrate:
         await migrate.upgrade(url)
         facts = await role_facts(url)
     require_head(facts)

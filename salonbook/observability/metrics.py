@@ -1,11 +1,19 @@
 """The application's Prometheus metrics, in a registry of its own (several apps can live in
 one process, as they do in the tests). Counted on the request path: a few increments only;
-what can be read from state (the pool, subscriptions, reconnects) is read at scrape time."""
+what can be read from state (the pool, subscriptions, reconnects) is read at scrape time.
+Under `salonbook serve --workers N` they are shared between the processes
+(observability/multiprocess.py)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client.metrics_core import Metric
+
+from salonbook.observability.multiprocess import SharedReadings, shared_dir
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 """What prometheus_client itself answers with `generate_latest` when no OpenMetrics is asked."""
@@ -42,5 +50,33 @@ class Metrics:
             registry=self.registry,
         )
 
+        directory = shared_dir()
+        self.shared = SharedReadings(self, directory=directory) if directory else None
+
+    def collect(self) -> Iterator[Metric]:
+        """The readings of the registry's other collectors (RuntimeCollector): what the counted
+        metrics above do not hold."""
+        counted = {
+            family.name
+            for metric in (
+                self.requests, self.request_duration, self.mutation_results, self.delivery_lag
+            )
+            for family in metric.describe()
+        }  # fmt: skip
+        for family in self.registry.collect():
+            if family.name not in counted:
+                yield family
+
     def exposition(self) -> bytes:
+        if self.shared is not None:
+            return self.shared.exposition()
         return generate_latest(self.registry)
+
+    @contextlib.asynccontextmanager
+    async def shared_while_serving(self) -> AsyncIterator[None]:
+        """In multiprocess mode, this process's readings reach the other processes' scrapes."""
+        if self.shared is None:
+            yield
+            return
+        async with self.shared.written_while_serving():
+            yield

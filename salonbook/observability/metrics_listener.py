@@ -1,6 +1,8 @@
 """SALONBOOK_METRICS_ADDRESS: /metrics on a listener of its own (say a private interface the
 scraper reaches and clients do not), opened and closed by the app's lifespan, so it runs under
-`salonbook serve` and plain uvicorn alike. It is uvicorn too, in the same event loop."""
+`salonbook serve` and plain uvicorn alike. It is uvicorn too, in the same event loop. Under
+`salonbook serve --workers N` every worker listens on the address (SO_REUSEPORT: the kernel
+hands each scrape to one of them), and each answers with the totals of all."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from salonbook.config import split_address
+from salonbook.observability.multiprocess import shared_dir
 
 log = logging.getLogger("salonbook.metrics")
 STARTED_WITHIN_SECONDS = 5.0
@@ -31,7 +34,9 @@ async def metrics_listener(app: ASGIApp, *, address: str) -> AsyncIterator[tuple
     host, port = split_address(address)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        listening = socket.create_server((host, port), family=family)
+        listening = socket.create_server(
+            (host, port), family=family, reuse_port=shared_dir() is not None
+        )
     except OSError as error:
         raise RuntimeError(f"SALONBOOK_METRICS_ADDRESS={address}: {error.strerror}") from None
     config = uvicorn.Config(

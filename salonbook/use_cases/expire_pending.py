@@ -1,7 +1,9 @@
 """The payment-timeout sweeper: PENDING bookings never paid are cancelled by system.
 
-The bookings are locked skipping those another sweeper holds, so sweepers in several processes
-share the work and each booking is cancelled once."""
+The server's sweeper runs under a lease (salonbook/db/leases.py): of all the processes on one
+database, the one holding it sweeps every interval and the others skip, so the work is done once
+per interval however many processes serve. The bookings are also locked skipping those another
+sweeper holds (`salonbook expire-pending` run by hand, say), so each is cancelled once."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from datetime import timedelta
 from salonbook.background_loops import repeat
 from salonbook.db import bookings
 from salonbook.db.engine import unit_of_work
+from salonbook.db.leases import SWEEPER_LOCK, Lease
+from salonbook.db.urls import plain_url
 from salonbook.domain.rules import decide
 from salonbook.domain.statuses import BookingAction
 from salonbook.domain.system_actors import SCHEDULER
@@ -54,12 +58,27 @@ async def expire_pending(deps: Deps, *, payment_timeout: timedelta, batch: int =
             return expired
 
 
-async def sweep_forever(deps: Deps, *, payment_timeout: timedelta, every: float) -> None:
-    """The server's periodic sweeper; failures are logged and retried at the next round."""
+def sweeper_lease(deps: Deps) -> Lease:
+    """The lease of the payment-timeout sweeper, on the database of `deps`."""
+    url = deps.engine.url.render_as_string(hide_password=False)
+    return Lease(plain_url(url), key=SWEEPER_LOCK, name="sweeper")
+
+
+async def sweep_forever(
+    deps: Deps, *, payment_timeout: timedelta, every: float, lease: Lease | None = None
+) -> None:
+    """The server's periodic sweeper; failures are logged and retried at the next round. Each
+    round sweeps only while this process holds the lease (by default the sweeper's)."""
+    lease = lease or sweeper_lease(deps)
 
     async def sweep() -> None:
+        if not await lease.held():
+            return
         expired = await expire_pending(deps, payment_timeout=payment_timeout)
         if expired:
             log.info("cancelled %d unpaid bookings (payment timeout)", expired)
 
-    await repeat(sweep, every=every, log=log, failure="the payment-timeout sweep failed")
+    try:
+        await repeat(sweep, every=every, log=log, failure="the payment-timeout sweep failed")
+    finally:
+        await lease.release()

@@ -110,8 +110,11 @@ UVICORN = (
     "--host", "127.0.0.1", "--port", "0",  # the kernel picks a free port: no race
     "--no-access-log", "--timeout-graceful-shutdown", "5",
 )  # fmt: skip
-SERVE = ("-m", "salonbook.cli", "serve", "--port", "0")
-"""`salonbook serve`, as a deployment runs it (127.0.0.1, a port the kernel picks)."""
+SERVE = ("-m", "salonbook.cli", "serve", "--port", "0", "--workers", "1")
+"""`salonbook serve`, as a deployment runs it (127.0.0.1, a port the kernel picks), in one
+process (the default is one per CPU)."""
+SERVE_TWO_WORKERS = (*SERVE[:-1], "2")
+"""`salonbook serve --workers 2`: a supervising process and two server processes."""
 
 
 async def _spawn(
@@ -157,10 +160,11 @@ async def servers(
     logs: Path,
     within: float = 60.0,
     command: Sequence[str] = UVICORN,
+    stopped_in_use: bool = False,
 ) -> AsyncIterator[list[ServerProcess]]:
     """Server processes started side by side (`command`: the arguments after `python`), all
     stopped on the way out whatever happens; one that died while in use fails the test that
-    used it, with the end of its log."""
+    used it, with the end of its log (unless the test stops them itself: `stopped_in_use`)."""
     spawned: list[ServerProcess] = []
     try:
         for name in names:
@@ -174,7 +178,7 @@ async def servers(
         ready = [outcome for outcome in outcomes if isinstance(outcome, ServerProcess)]
         yield ready
         for server in ready:
-            if server.process.returncode is not None:
+            if server.process.returncode is not None and not stopped_in_use:
                 raise RuntimeError(
                     f"server {server.name} died while in use ({server.process.returncode}):\n"
                     + server.log_tail()

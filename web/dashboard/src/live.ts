@@ -7,6 +7,10 @@ import { store } from "./store";
 import type { BookingEvent } from "./types";
 
 const TOKEN_REFUSED = 4403;
+const KEEP_ALIVE = 10_000;
+const PONG_WITHIN = 5_000;
+let socket: WebSocket | null = null;
+let pongTimer: number | undefined;
 let client: Client | null = null;
 let generation = 0; // the current client's: a disposed client's late events are ignored
 let unsubscribe: (() => void) | null = null;
@@ -49,12 +53,23 @@ export function startLive(token: string, given: LiveHooks): void {
       const ceiling = Math.min(1000 * 2 ** retries, 15_000); // exponential, with full jitter
       await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * ceiling));
     },
+    keepAlive: KEEP_ALIVE,
     on: {
+      // a socket that answers no ping within PONG_WITHIN is dead (a network gone quietly):
+      // closed here, so the client reconnects and resumes
+      ping: (received) => {
+        if (received) return;
+        pongTimer = window.setTimeout(() => {
+          if (socket?.readyState === WebSocket.OPEN) socket.close(4408, "no pong");
+        }, PONG_WITHIN);
+      },
+      pong: (received) => received && window.clearTimeout(pongTimer),
       connecting: () => {
         if (generation === mine) store.update({ connection: everConnected ? "Reconnecting…" : "Connecting…" });
       },
-      connected: () => {
+      connected: (opened) => {
         if (generation !== mine) return;
+        socket = opened as WebSocket;
         everConnected = true;
         socketOpen = true;
         store.update({ connection: navigator.onLine ? "Live" : "Offline" });
@@ -66,6 +81,7 @@ export function startLive(token: string, given: LiveHooks): void {
       closed: (event) => {
         if (generation !== mine) return;
         socketOpen = false;
+        window.clearTimeout(pongTimer);
         unsubscribe?.();
         unsubscribe = null;
         if (closeCode(event) === TOKEN_REFUSED) return hooks.sessionEnded();

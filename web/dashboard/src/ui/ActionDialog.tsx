@@ -34,9 +34,11 @@ export function ActionDialog({ available, onConfirm, onClose }: Props) {
         {available.requiresReason && (
           <>
             <label for="action-reason">Reason</label>
-            <textarea
+            {/* one line: Enter sends, as with every other field of the dialog */}
+            <input
               id="action-reason"
-              rows={3}
+              type="text"
+              autocomplete="off"
               maxLength={500}
               value={reason}
               onInput={(event) => setReason(event.currentTarget.value)}

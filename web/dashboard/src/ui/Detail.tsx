@@ -62,11 +62,18 @@ function Booking({ detail, busy }: { detail: BookingDetail; busy: boolean }) {
   );
 }
 
+/** When the button pressed is gone (the action is no longer offered), focus the pane. */
+function keepFocus(): void {
+  if (document.activeElement === document.body) {
+    document.querySelector<HTMLElement>("section.detail")?.focus();
+  }
+}
+
 function Actions({ detail, busy }: { detail: BookingDetail; busy: boolean }) {
   const [asking, setAsking] = useState<{ available: AvailableAction; opener: HTMLElement } | null>(null);
   const choose = (available: AvailableAction, opener: HTMLElement) => {
     if (available.requiresConfirmation || available.requiresReason) setAsking({ available, opener });
-    else void takeAction(detail, available); // one click: COMPLETE, START, CONFIRM…
+    else void takeAction(detail, available).then(keepFocus); // one click: COMPLETE, START…
   };
   if (detail.availableActions.length === 0) return <p class="muted">No actions are available now.</p>;
   return (
@@ -101,7 +108,7 @@ function Actions({ detail, busy }: { detail: BookingDetail; busy: boolean }) {
             const { available, opener } = asking;
             setAsking(null);
             opener.focus();
-            void takeAction(detail, available, reason);
+            void takeAction(detail, available, reason).then(keepFocus);
           }}
           onClose={() => {
             asking.opener.focus();
