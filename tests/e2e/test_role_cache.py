@@ -6,9 +6,7 @@ test_role_cache_processes.py, a lost listener in test_role_cache_listener.py."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
@@ -20,22 +18,15 @@ from salonbook.domain.roles import Role
 from tests.support.api import Api
 from tests.support.factory import Factory
 from tests.support.live import ws_client
+from tests.support.roles import ME, role_cache, until
 
-ME = "{ me { id role displayName } }"
 ERASE = """mutation($input: ErasePersonInput!) { erasePerson(input: $input) { __typename } }"""
 
 
-def role_cache(app: Starlette) -> RoleCache:
-    found: RoleCache = app.state.runtime.authenticator.roles
+def live_cache(app: Starlette) -> RoleCache:
+    found = role_cache(app)
     assert found.live, "the session app listens to the people channel"
     return found
-
-
-async def until(condition: Callable[[], bool], *, within: float = 2.0) -> None:
-    """Wait for the server's state (a client cannot know when a notification arrived)."""
-    async with asyncio.timeout(within):
-        while not condition():  # noqa: ASYNC110 (server state, no event to await)
-            await asyncio.sleep(0.002)
 
 
 def counts(cache: RoleCache) -> tuple[int, int]:
@@ -51,7 +42,7 @@ async def role_of(api: Api, token: str) -> str:
 async def test_a_person_seen_before_needs_no_read_over_http_or_at_connection_init(
     app: Starlette, api: Api, factory: Factory, live: str
 ) -> None:
-    cache = role_cache(app)
+    cache = live_cache(app)
     stylist = await factory.person(Role.STYLIST)
     token = factory.token(stylist)
     start = counts(cache)
@@ -74,7 +65,7 @@ async def test_a_person_seen_before_needs_no_read_over_http_or_at_connection_ini
 async def test_a_newcomer_is_provisioned_once_and_kept_with_the_role_their_claim_seeded(
     app: Starlette, api: Api
 ) -> None:
-    cache, newcomer = role_cache(app), uuid.uuid4()
+    cache, newcomer = live_cache(app), uuid.uuid4()
     start = counts(cache)
 
     first = await role_of(api, api.token(newcomer, Role.STYLIST))
@@ -88,7 +79,7 @@ async def test_the_owners_direct_update_applies_from_the_first_request_after_it_
     app: Starlette, api: Api, factory: Factory, owner_url: str
 ) -> None:
     """No process made this change: only the trigger's notification can reach the cache."""
-    cache = role_cache(app)
+    cache = live_cache(app)
     admin = await factory.person(Role.ADMIN)
     token = factory.token(admin)
     assert [await role_of(api, token), await role_of(api, token)] == ["ADMIN", "ADMIN"]
@@ -114,7 +105,7 @@ async def test_an_erasure_drops_the_person_from_the_cache(
 ) -> None:
     """erasePerson changes no role; the notification drops the person all the same (what the
     cache keeps follows what `role_of` answers, and erasure may one day change that)."""
-    cache = role_cache(app)
+    cache = live_cache(app)
     party = await factory.party()
     token = factory.token(party.customer)
     await role_of(api, token)

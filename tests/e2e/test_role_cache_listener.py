@@ -14,13 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
 from salonbook.app import create_app
-from salonbook.auth.role_cache import RoleCache
 from salonbook.config import Settings
 from salonbook.db.urls import plain_url
 from salonbook.domain.clock import SettableClock
 from salonbook.domain.roles import Role
-from tests.e2e.test_role_cache import ME, until
 from tests.support.factory import Factory
+from tests.support.roles import ME, role_cache, until
 from tests.support.streams import listener
 
 UNREACHABLE = "postgresql://nobody@127.0.0.1:1/nothing"  # refused at once
@@ -36,7 +35,7 @@ async def own_app(settings: Settings, clock: SettableClock) -> AsyncIterator[Sta
 async def test_a_change_made_while_the_listener_is_down_applies_at_once_and_the_cache_resumes(
     own_app: Starlette, engine: AsyncEngine, factory: Factory, owner_url: str
 ) -> None:
-    cache: RoleCache = own_app.state.runtime.authenticator.roles
+    cache = role_cache(own_app)
     backend = listener(own_app)
     admin = await factory.person(Role.ADMIN)
     headers = {"Authorization": f"Bearer {factory.token(admin)}"}
