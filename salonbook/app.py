@@ -15,6 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 from salonbook.api.endpoint import Runtime, SalonbookGraphQL, unexpected
 from salonbook.api.schema import schema
 from salonbook.auth.principal import Authenticator
+from salonbook.auth.role_cache import RoleCache
 from salonbook.auth.tokens import TokenVerifier
 from salonbook.config import Environment, Settings
 from salonbook.db.engine import create_engine
@@ -32,6 +33,7 @@ from salonbook.observability.metrics_listener import metrics_listener
 from salonbook.observability.metrics_page import metrics_endpoint
 from salonbook.observability.request_log import RequestObserver
 from salonbook.realtime.lifespan import realtime
+from salonbook.realtime.people_changes import people_changes_heard
 from salonbook.use_cases.deps import Deps
 from salonbook.use_cases.expire_pending import sweep_forever
 from salonbook.web.dashboard import dashboard_routes
@@ -89,17 +91,20 @@ def create_app(
                 connect_timeout=settings.db_connect_timeout_seconds,
             )
             stack.push_async_callback(engine.dispose)
+            roles = RoleCache()
             runtime.deps = Deps(
                 engine=engine,
                 clock=clock,
                 windows=settings.windows,
                 idempotency_ttl=settings.idempotency_ttl,
+                forget_role=roles.forget,
             )
             runtime.authenticator = Authenticator(
                 verifier=TokenVerifier.from_settings(settings),
                 engine=engine,
                 clock=clock,
                 trusted_proxies=settings.trusted_proxies,
+                roles=roles,
             )
             runtime.stream = await stack.enter_async_context(
                 realtime(
@@ -110,6 +115,9 @@ def create_app(
                     deps=runtime.deps,
                     sent=metrics.delivery_lag.observe,
                 )
+            )
+            await stack.enter_async_context(
+                people_changes_heard(runtime.stream.listener, url=url, watcher=roles)
             )
             runtime.webhook = PaymentWebhook(
                 secret=settings.effective_webhook_secret,

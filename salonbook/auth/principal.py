@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import HTTPConnection
 
 from salonbook.auth.client_address import client_ip, connection_peer
+from salonbook.auth.role_cache import RoleCache
 from salonbook.auth.tokens import Claims, InvalidToken, TokenVerifier
 from salonbook.db import people
 from salonbook.db.engine import reading, unit_of_work
@@ -34,8 +35,11 @@ class Authenticator:
         engine: AsyncEngine,
         clock: Clock,
         trusted_proxies: tuple[str, ...],
+        roles: RoleCache | None = None,
     ) -> None:
+        """Without `roles` wired to a listener (as app.py does), every role is read."""
         self._verifier = verifier
+        self.roles = roles if roles is not None else RoleCache()
         self._engine = engine
         self._clock = clock
         self._trusted_proxies = trusted_proxies
@@ -48,14 +52,20 @@ class Authenticator:
         """The person the token names, with the role stored for them: the token proves who
         calls; what they may do is the salon's record (which an admin changes with
         upsertPerson, taking effect at the next request). The token's role claim only seeds
-        the record of someone seen for the first time. Read each time, not cached, so that a
-        role taken away through any server process is gone at once on every other."""
+        the record of someone seen for the first time. From the role cache when it has them,
+        which every process empties of a person as soon as it hears their role changed
+        (auth/role_cache.py says how soon); read otherwise."""
         if claims is None:
             return None
+        role = self.roles.get(claims.sub)
+        if role is not None:
+            return Actor(person_id=claims.sub, role=role)
+        ticket = self.roles.ticket()
         async with reading(self._engine) as connection:
             role = await people.role_of(connection, person_id=claims.sub)
         if role is None:
             role = await self._provision(claims)
+        self.roles.put(claims.sub, role, ticket=ticket)
         return Actor(person_id=claims.sub, role=role)
 
     async def caller(

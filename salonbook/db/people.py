@@ -1,4 +1,5 @@
-"""People: provisioning from tokens, upserts, batched loading."""
+"""People: provisioning from tokens, upserts, batched loading; the notification of a change to
+what `role_of` answers."""
 
 from __future__ import annotations
 
@@ -40,6 +41,40 @@ def _person(row: Row[Any]) -> Person:
 
 _ROLE_OF = "SELECT role FROM people WHERE id = $1"
 
+PEOPLE_CHANNEL = "salonbook_people"
+"""NOTIFYed with a person's id when their role (or id, or erasure) changes or their row goes,
+with `*` when the table is truncated: each process then drops what it cached of them."""
+NOTIFY_FUNCTION = "notify_person_change()"
+NOTIFY_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION notify_person_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- inside the writing transaction: sent when it commits, never if it rolls back
+    IF TG_LEVEL = 'STATEMENT' THEN
+        PERFORM pg_notify('{PEOPLE_CHANNEL}', '*');
+        RETURN NULL;
+    END IF;
+    PERFORM pg_notify('{PEOPLE_CHANNEL}', OLD.id::text);
+    IF TG_OP = 'UPDATE' AND NEW.id IS DISTINCT FROM OLD.id THEN
+        PERFORM pg_notify('{PEOPLE_CHANNEL}', NEW.id::text);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+"""
+NOTIFY_TRIGGERS = ("people_role_changed", "people_deleted", "people_truncated")
+NOTIFY_TRIGGERS_SQL = [
+    # no column list (UPDATE OF role): a column a BEFORE trigger changes would slip past it
+    """CREATE TRIGGER people_role_changed AFTER UPDATE ON people FOR EACH ROW
+        WHEN (NEW.id IS DISTINCT FROM OLD.id OR NEW.role IS DISTINCT FROM OLD.role
+              OR NEW.erased_at IS DISTINCT FROM OLD.erased_at)
+        EXECUTE FUNCTION notify_person_change()""",
+    """CREATE TRIGGER people_deleted AFTER DELETE ON people FOR EACH ROW
+        EXECUTE FUNCTION notify_person_change()""",
+    """CREATE TRIGGER people_truncated AFTER TRUNCATE ON people FOR EACH STATEMENT
+        EXECUTE FUNCTION notify_person_change()""",
+]
+
 
 async def provision(
     connection: AsyncConnection,
@@ -71,7 +106,8 @@ async def provision(
 
 async def role_of(connection: AsyncConnection, *, person_id: UUID) -> Role | None:
     """The person's stored role, the one they act with; None for someone unknown. On the
-    driver: every authenticated request reads it."""
+    driver: every authenticated request this process has not cached the answer for reads it
+    (auth/role_cache.py)."""
     role = await driver_of(connection).fetchval(_ROLE_OF, person_id)
     return None if role is None else Role(role)
 

@@ -17,7 +17,7 @@ import contextlib
 
 import asyncpg  # type: ignore[import-untyped]
 
-from salonbook.db import booking_functions, guards, redaction
+from salonbook.db import booking_functions, guards, people, redaction
 
 OWNER_ROLE = "salonbook_owner"
 APP_ROLE = "salonbook_app"
@@ -37,6 +37,7 @@ OTHER_FUNCTIONS = (
     "stylist_notes_guard()",
     "notify_booking_event()",
     "audit_redaction_guard()",
+    people.NOTIFY_FUNCTION,
 )
 
 _TABLES = (

@@ -4,14 +4,18 @@ broadcaster's own Postgres backend never reconnects; this one notices a dead con
 termination listener, and a periodic ping for the deaths that go unannounced), reconnects with
 backoff, LISTENs again, and then emits a `reconnected` message on every channel so the tailer
 reads from the outbox what was committed while it was away. Nothing is published through it:
-the outbox trigger NOTIFYs inside the writing transaction."""
+the outbox trigger NOTIFYs inside the writing transaction.
+
+A channel can also be watched (`watch`): its notifications go straight to a ChannelWatcher, not
+through broadcaster, which is told when listening starts (again) and when it stops."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg  # type: ignore[import-untyped]
 from broadcaster import BroadcastBackend, Event
@@ -22,6 +26,16 @@ log = logging.getLogger("salonbook.listener")
 
 RECONNECTED = "reconnected"
 LISTENER_NAME = "salonbook-listener"
+
+
+class ChannelWatcher(Protocol):
+    def listening(self) -> None:
+        """LISTEN is in place (again): whatever was sent while it was not went unheard."""
+
+    def heard(self, payload: str) -> None: ...
+
+    def lost(self) -> None:
+        """No longer listening: nothing sent from now on is heard until `listening`."""
 
 
 class PostgresListenBackend(BroadcastBackend):
@@ -39,6 +53,7 @@ class PostgresListenBackend(BroadcastBackend):
         self._backoff_max = backoff_max
         self._queue: asyncio.Queue[Event] = asyncio.Queue()
         self._channels: set[str] = set()
+        self._watchers: dict[str, ChannelWatcher] = {}
         self._connection: Any = None
         self._supervisor: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
@@ -64,6 +79,32 @@ class PostgresListenBackend(BroadcastBackend):
         if self._connection is not None and self.connected.is_set():
             await self._connection.remove_listener(channel, self._on_notify)
 
+    async def watch(self, channel: str, watcher: ChannelWatcher) -> None:
+        """`watcher` hears `channel` from now on: at once if connected, else once connected."""
+        self._watchers[channel] = watcher
+        connection = self._connection
+        if connection is None or not self.connected.is_set():
+            return  # the supervisor LISTENs and tells the watcher when it connects
+        try:
+            await connection.add_listener(channel, self._on_notify)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            return  # lost meanwhile: the supervisor tells the watcher when it is back
+        if (
+            connection is self._connection
+            and self.connected.is_set()
+            and not connection.is_closed()
+        ):
+            watcher.listening()
+
+    async def unwatch(self, channel: str) -> None:
+        watcher = self._watchers.pop(channel, None)
+        if watcher is None:
+            return
+        watcher.lost()
+        if self._connection is not None and self.connected.is_set():
+            with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                await self._connection.remove_listener(channel, self._on_notify)
+
     async def publish(self, channel: str, message: Any) -> None:
         raise NotImplementedError("publish with pg_notify inside the writing transaction")
 
@@ -76,7 +117,23 @@ class PostgresListenBackend(BroadcastBackend):
         return self._connection.get_server_pid() if self._connection is not None else None
 
     def _on_notify(self, connection: object, pid: int, channel: str, payload: str) -> None:
-        self._queue.put_nowait(Event(channel, payload))
+        watcher = self._watchers.get(channel)
+        if watcher is not None:
+            watcher.heard(payload)
+        else:
+            self._queue.put_nowait(Event(channel, payload))
+
+    def _lost(self) -> None:
+        for watcher in list(self._watchers.values()):
+            watcher.lost()
+
+    async def _listen(self, connection: Any) -> None:
+        """LISTEN on every channel, those subscribed or watched while this runs too."""
+        done: set[str] = set()
+        while pending := (self._channels | self._watchers.keys()) - done:
+            for channel in pending:
+                await connection.add_listener(channel, self._on_notify)
+                done.add(channel)
 
     async def _supervise(self) -> None:
         attempt = 0
@@ -87,10 +144,16 @@ class PostgresListenBackend(BroadcastBackend):
                 self._connection = await asyncpg.connect(
                     self._dsn, timeout=5, server_settings={"application_name": LISTENER_NAME}
                 )
-                self._connection.add_termination_listener(lambda _, lost=lost: lost.set())
-                for channel in self._channels:
-                    await self._connection.add_listener(channel, self._on_notify)
+
+                def terminated(_: object, lost: asyncio.Event = lost) -> None:
+                    lost.set()
+                    self._lost()
+
+                self._connection.add_termination_listener(terminated)
+                await self._listen(self._connection)
                 self.connected.set()
+                for watcher in list(self._watchers.values()):
+                    watcher.listening()
                 if not first:
                     self.reconnects += 1
                     log.info("listener reconnected (%d)", self.reconnects)
@@ -105,6 +168,7 @@ class PostgresListenBackend(BroadcastBackend):
                 log.warning("listener connection lost: %s", type(error).__name__)
             finally:
                 self.connected.clear()
+                self._lost()
                 await self._close()
             delay = min(self._backoff_max, self._backoff_base * 2**attempt)
             await asyncio.sleep(delay * random.uniform(0.5, 1.0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,6 +17,10 @@ from salonbook.domain.model import Actor, Windows
 Announcer = Callable[[], Awaitable[None]]
 
 
+def _cached_nowhere(person_id: UUID) -> None:
+    pass
+
+
 @dataclass(frozen=True, slots=True)
 class Deps:
     engine: AsyncEngine
@@ -24,6 +29,9 @@ class Deps:
     idempotency_ttl: timedelta = timedelta(hours=24)
     announcers: list[Announcer] = field(default_factory=list)
     """Called after a change commits (the Redis broadcast needs telling; LISTEN does not)."""
+    forget_role: Callable[[UUID], None] = _cached_nowhere
+    """Called after a person's role may have changed here: this process's cached role of theirs
+    goes at once (the others hear it from the database: auth/role_cache.py)."""
 
     async def announce(self) -> None:
         for announcer in self.announcers:

@@ -46,17 +46,20 @@ async def upsert_person(
     name = bounds.display_name(display_name)
     email = bounds.email(email)
     phone = bounds.phone(phone)
-    async with unit_of_work(deps.engine) as connection:
-        if actor.role is not Role.ADMIN:
-            current = await people.load(connection, person_id=person_id)
-            if person_id != actor.person_id or current is None or current.role is not role:
-                raise Forbidden("only an admin manages people; you may edit your own details")
-        return await people.upsert(
-            connection,
-            person_id=person_id,
-            role=role,
-            display_name=name,
-            email=email,
-            phone=phone,
-            now=deps.clock.now(),
-        )
+    try:
+        async with unit_of_work(deps.engine) as connection:
+            if actor.role is not Role.ADMIN:
+                current = await people.load(connection, person_id=person_id)
+                if person_id != actor.person_id or current is None or current.role is not role:
+                    raise Forbidden("only an admin manages people; you may edit your own details")
+            return await people.upsert(
+                connection,
+                person_id=person_id,
+                role=role,
+                display_name=name,
+                email=email,
+                phone=phone,
+                now=deps.clock.now(),
+            )
+    finally:  # committed, or not (forgetting costs one read)
+        deps.forget_role(person_id)
