@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bench.dashboard import DashboardRun
 from bench.report import MIB
-from bench.transition import Pair
+from bench.transition import Pair, Run
 
 Loads = tuple[float, float, float]
 
@@ -32,6 +32,11 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
+
+
+def _cpu_per_change(run: Run) -> float:
+    """The server's CPU milliseconds per change in the run (its own process only)."""
+    return (run.server_cpu or 0.0) * 1000 / run.changes if run.changes else 0.0
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,9 @@ def side_by_side_table(
             f"| status change, {n} clients: p50 / p99 ms | {_ms(p.api.p50)} / {_ms(p.api.p99)} "
             f"| {_ms(p.peer.p50)} / {_ms(p.peer.p99)} | {_ratio(p.peer.p99, p.api.p99):.2f} "
             f"| p99: {_LATENCY} |",
+            f"| status change, {n} clients: server CPU ms per change "
+            f"| {_cpu_per_change(p.api):.2f} | {_cpu_per_change(p.peer):.2f} "
+            f"| {_ratio(_cpu_per_change(p.peer), _cpu_per_change(p.api)):.2f} | {_LATENCY} |",
         ]
     lines += [
         f"| stylist's week ({week.bookings:,} bookings): p50 ms | {_ms(week.p50)} "

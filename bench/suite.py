@@ -1,7 +1,7 @@
 """The benchmark suite: every figure of docs/benchmarks.md measured in one run, printed as one
 markdown table with its target, and written to bench/results/suite.md (suite-smoke.md).
 
-    uv run python -m bench.suite [--smoke] [--repeat N] [--no-peer]
+    uv run python -m bench.suite [--smoke] [--repeat N] [--bookings N] [--no-peer]
 
 In order: transitionBooking over HTTP and in raw SQL at 4, 16 and 64 clients (bench/transition.py),
 and the same status change through PostGraphile v5, the peer (bench/peer.py; its peak RSS and
@@ -12,7 +12,8 @@ then read, and the same week through the peer; then commit-to-delivery at 1,000 
 databases on that server; else embedded PostgreSQL. `--smoke` runs seconds-long sizes only to
 prove that everything still runs: its figures mean nothing. `--repeat N` runs it all N times
 and ends with one line of salonbook/PostGraphile ratios per run, with its load averages.
-`--no-peer` leaves PostGraphile out (no Node needed)."""
+`--bookings N` fills N bookings instead (shorter repeated runs); `--no-peer` leaves PostGraphile
+out (no Node needed)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import platform
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -243,6 +244,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = command_parser("python -m bench.suite", __doc__)
     parser.add_argument("--smoke", action="store_true", help="seconds-long sizes")
     parser.add_argument("--repeat", type=int, default=1, metavar="N", help="run it all N times")
+    parser.add_argument("--bookings", type=int, default=None, help="bookings to fill")
     parser.add_argument("--no-peer", action="store_true", help="leave PostGraphile out")
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -257,7 +259,10 @@ async def run(args: argparse.Namespace) -> bool:
         if args.repeat > 1:
             log(f"run {index + 1} of {args.repeat}")
         started = time.monotonic()
-        results = await measure(SMOKE if args.smoke else FULL, peer=not args.no_peer)
+        sizes = SMOKE if args.smoke else FULL
+        if args.bookings is not None:
+            sizes = replace(sizes, bookings=args.bookings)
+        results = await measure(sizes, peer=not args.no_peer)
         reports.append(report(results, smoke=args.smoke, seconds=time.monotonic() - started))
         lines.append(run_line(results))
         sound = sound and results.errors == 0 and all(row.sound for row in results.realtime)
