@@ -22,7 +22,7 @@ from bench import peer_schema
 from bench.dashboard import WEEK as SALONBOOK_WEEK
 from bench.dashboard import DashboardRun, Desk, measure_dashboard, this_week
 from bench.database import BenchDatabase, Salon
-from bench.http1 import KeepAliveClient
+from bench.http1 import KeepAliveClient, ProtocolError
 from bench.measure import log
 from bench.server import Server, _spawn, _stop, free_port
 from bench.workload import NEXT_ACTION, Chair
@@ -82,8 +82,8 @@ async def _wait_ready(server: Server, *, within: float) -> None:
             response = await client.post_json("/graphql", {"query": "{ __typename }"})
             if response.status == 200:
                 return
-        except OSError:
-            pass
+        except (OSError, EOFError, ProtocolError):
+            pass  # not listening yet, or closed on us while starting
         finally:
             await client.close()
         if time.monotonic() > deadline:
