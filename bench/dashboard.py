@@ -105,8 +105,10 @@ def this_week(now: datetime) -> tuple[datetime, datetime]:
 
 async def measure_dashboard(
     server: Server, desks: Sequence[Desk], *, requests: int, warmup: int, bookings: int,
-    fill_seconds: float = 0.0,
+    fill_seconds: float = 0.0, query: str = WEEK, field: str = "bookings",
 ) -> DashboardRun:  # fmt: skip
+    """`query` (variables stylistId, from, to) as each desk's stylist in turn; `field` is where
+    the answer's page is (`edges`): another server's week (the PostGraphile peer's) too."""
     start, end = this_week(datetime.now(UTC))
     week = {"from": start.isoformat(), "to": end.isoformat()}
     latencies: list[float] = []
@@ -117,7 +119,7 @@ async def measure_dashboard(
     try:
         for n in range(warmup + requests):
             desk = desks[n % len(desks)]
-            body = {"query": WEEK, "variables": {"stylistId": str(desk.stylist_id), **week}}
+            body = {"query": query, "variables": {"stylistId": str(desk.stylist_id), **week}}
             headers = {"Authorization": f"Bearer {desk.token}"}
             started = time.perf_counter()
             response = await client.post_json("/graphql", body, headers=headers)
@@ -128,7 +130,7 @@ async def measure_dashboard(
                 continue
             if n >= warmup:
                 latencies.append(took)
-                sizes.append(len(answer["data"]["bookings"]["edges"]))
+                sizes.append(len(answer["data"][field]["edges"]))
     finally:
         await client.close()
     for error in errors[:5]:

@@ -1,14 +1,19 @@
 """The benchmark suite: every figure of docs/benchmarks.md measured in one run, printed as one
 markdown table with its target, and written to bench/results/suite.md (suite-smoke.md).
 
-    uv run python -m bench.suite [--smoke]
+    uv run python -m bench.suite [--smoke] [--repeat N] [--bookings N] [--no-peer]
 
 In order: transitionBooking over HTTP and in raw SQL at 4, 16 and 64 clients (bench/transition.py),
-then the table is filled to 1,000,000 bookings and the dashboard query timed (bench/dashboard.py)
-against the same server process, whose peak RSS is then read; then commit-to-delivery at 1,000
-subscribers (bench/realtime.py, a fresh server and database of its own). DATABASE_URL set:
-throwaway databases on that server; else embedded PostgreSQL. `--smoke` runs seconds-long
-sizes only to prove that everything still runs: its figures mean nothing."""
+and the same status change through PostGraphile v5, the peer (bench/peer.py; its peak RSS and
+salonbook's read after this write bench), then the table is filled to 1,000,000 bookings and the
+dashboard query timed (bench/dashboard.py) against the same server process, whose peak RSS is
+then read, and the same week through the peer; then commit-to-delivery at 1,000 subscribers
+(bench/realtime.py, a fresh server and database of its own). DATABASE_URL set: throwaway
+databases on that server; else embedded PostgreSQL. `--smoke` runs seconds-long sizes only to
+prove that everything still runs: its figures mean nothing. `--repeat N` runs it all N times
+and ends with one line of salonbook/PostGraphile ratios per run, with its load averages.
+`--bookings N` fills N bookings instead (shorter repeated runs); `--no-peer` leaves PostGraphile
+out (no Node needed)."""
 
 from __future__ import annotations
 
@@ -20,16 +25,19 @@ import platform
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import peer as peer_bench
 from bench import realtime
 from bench.cli import command_parser, open_salon, write_report
 from bench.dashboard import DashboardRun, dashboard_table, fill_desks, measure_dashboard
 from bench.measure import log
 from bench.report import MIB, Row, results_table
-from bench.server import run_server
+from bench.server import Server, run_server
+from bench.side_by_side import Loads, RunLine, loads_now, loads_text, ratios, repeat_table
+from bench.side_by_side import side_by_side_table as beside_table
 from bench.transition import Pair, Plan, measure_transitions, transition_table
 from bench.workload import arrange_chairs
 
@@ -71,20 +79,40 @@ class Results:
     where: str
     loads: dict[str, float]
     """1-minute load average at the start of each part."""
+    started: Loads
+    ended: Loads
+    """Load averages (1, 5, 15 minutes) at the start and end of the run."""
+    peer_dashboard: DashboardRun | None
+    write_rss: tuple[int, int] | None
+    """Peak RSS of salonbook's server and the peer's after the write bench (with the peer)."""
+
+    @property
+    def errors(self) -> int:
+        runs = [r for p in self.pairs for r in (p.api, p.raw, p.raw_statements, p.peer) if r]
+        peer_errors = self.peer_dashboard.errors if self.peer_dashboard else 0
+        return sum(r.errors for r in runs) + self.dashboard.errors + peer_errors
 
 
 def _load() -> float:
     return os.getloadavg()[0]
 
 
-async def measure(sizes: Sizes) -> Results:
+async def measure(sizes: Sizes, *, peer: bool = True) -> Results:
+    started = loads_now()
+    log(f"load average (1/5/15) at the start: {loads_text(started)}")
     loads = {"transition": _load()}
     async with contextlib.AsyncExitStack() as stack:
         database, engine, salon = await open_salon(stack)
         chairs = await arrange_chairs(engine, salon, max(sizes.transition.clients))
         server = await stack.enter_async_context(run_server(database.url))
+        peer_server: Server | None = None
+        if peer:
+            peer_server = await peer_bench.start_peer(stack, database, chairs, salon)
         log(f"transitionBooking ({database.where}); server pid {server.process.pid}")
-        pairs = await measure_transitions(server, database, chairs, sizes.transition)
+        pairs = await measure_transitions(
+            server, database, chairs, sizes.transition, peer=peer_server
+        )
+        write_rss = (server.peak_rss(), peer_server.peak_rss()) if peer_server else None
         log(f"filling the table with {sizes.bookings:,} bookings")
         desks, total, fill_seconds = await fill_desks(database, sizes.bookings)
         log(f"  {total:,} bookings in {fill_seconds:.0f}s; the dashboard query")
@@ -95,11 +123,28 @@ async def measure(sizes: Sizes) -> Results:
         )  # fmt: skip
         log(f"  p50 {dashboard.p50 * 1000:.1f} ms, p99 {dashboard.p99 * 1000:.1f} ms")
         api_peak_rss = server.peak_rss()
+        peer_dashboard = None
+        if peer_server is not None:
+            peer_dashboard = await peer_bench.measure_week(
+                server, peer_server, desks, requests=sizes.dashboard_requests,
+                warmup=sizes.dashboard_warmup, bookings=total,
+            )  # fmt: skip
         where = database.where
     loads["realtime"] = _load()
     log("commit-to-delivery (bench.realtime " + " ".join(sizes.realtime) + ")")
     rows, _ = await realtime.measure_counts(realtime.parse_args(sizes.realtime))
-    return Results(pairs, dashboard, api_peak_rss, rows, where, loads)
+    ended = loads_now()
+    log(f"load average (1/5/15) at the end: {loads_text(ended)}")
+    return Results(
+        pairs, dashboard, api_peak_rss, rows, where, loads, started, ended, peer_dashboard,
+        write_rss,
+    )  # fmt: skip
+
+
+def run_line(results: Results) -> RunLine:
+    peer = results.peer_dashboard
+    found = ratios(results.pairs, results.dashboard, peer) if peer else None
+    return RunLine(results.started, results.ended, found, results.errors)
 
 
 def _ms(seconds: float) -> str:
@@ -119,11 +164,23 @@ def summary_table(results: Results) -> str:
             f"| transitionBooking, {pair.api.clients} clients: API p50 / p99 ms "
             f"| {_ms(pair.api.p50)} / {_ms(pair.api.p99)} | |"
         )
+        if pair.peer is not None:
+            lines.append(
+                f"| transitionBooking, {pair.api.clients} clients: salonbook ÷ PostGraphile "
+                f"throughput ({pair.api.per_second:,.0f} / {pair.peer.per_second:,.0f} "
+                f"changes/s) | **{pair.ratio_to_peer:.2f}** | ≥ 1.0 |"
+            )
     dashboard = results.dashboard
     lines.append(
         f"| dashboard query ({dashboard.bookings:,} bookings): p50 / p99 ms "
         f"| {_ms(dashboard.p50)} / **{_ms(dashboard.p99)}** | p99 ≤ 25 |"
     )
+    if (peer := results.peer_dashboard) is not None:
+        lines.append(
+            f"| dashboard query: PostGraphile ÷ salonbook p50 / p99 ({_ms(peer.p50)} / "
+            f"{_ms(peer.p99)} ms) | {peer.p50 / dashboard.p50:.2f} / "
+            f"**{peer.p99 / dashboard.p99:.2f}** | ≥ 1.0 |"
+        )
     for row in results.realtime:
         lines.append(
             f"| commit-to-delivery, {row.subscribers:,} subscribers: p50 / p99 ms "
@@ -137,6 +194,22 @@ def summary_table(results: Results) -> str:
     return "\n".join(lines)
 
 
+def _beside_peer(results: Results) -> list[str]:
+    if results.peer_dashboard is None or results.write_rss is None:
+        return []
+    table = beside_table(
+        results.pairs, results.dashboard, results.peer_dashboard, results.write_rss
+    )
+    return [
+        "## Beside PostGraphile v5 (docs/benchmarks.md: The PostGraphile peer)",
+        "",
+        "Every ratio: ≥ 1.0 is salonbook at least as good.",
+        "",
+        table,
+        "",
+    ]
+
+
 def report(results: Results, *, smoke: bool, seconds: float) -> str:
     machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs"
     loads = ", ".join(f"{part} {load:.2f}" for part, load in results.loads.items())
@@ -145,10 +218,13 @@ def report(results: Results, *, smoke: bool, seconds: float) -> str:
         "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {results.where}; {machine}; Python "
         f"{platform.python_version()}; one uvicorn process; 1-minute load average at the "
-        f"start of each part: {loads}; {seconds:.0f} s in all.",
+        f"start of each part: {loads}; load average (1/5/15) at the start "
+        f"{loads_text(results.started)}, at the end {loads_text(results.ended)}; "
+        f"{seconds:.0f} s in all.",
         "",
         summary_table(results),
         "",
+        *_beside_peer(results),
         "## transitionBooking",
         "",
         transition_table(results.pairs),
@@ -167,6 +243,9 @@ def report(results: Results, *, smoke: bool, seconds: float) -> str:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = command_parser("python -m bench.suite", __doc__)
     parser.add_argument("--smoke", action="store_true", help="seconds-long sizes")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N", help="run it all N times")
+    parser.add_argument("--bookings", type=int, default=None, help="bookings to fill")
+    parser.add_argument("--no-peer", action="store_true", help="leave PostGraphile out")
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.output is None:
@@ -175,13 +254,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 async def run(args: argparse.Namespace) -> bool:
-    started = time.monotonic()
-    results = await measure(SMOKE if args.smoke else FULL)
-    text = report(results, smoke=args.smoke, seconds=time.monotonic() - started)
+    reports, lines, sound = [], [], True
+    for index in range(args.repeat):
+        if args.repeat > 1:
+            log(f"run {index + 1} of {args.repeat}")
+        started = time.monotonic()
+        sizes = SMOKE if args.smoke else FULL
+        if args.bookings is not None:
+            sizes = replace(sizes, bookings=args.bookings)
+        results = await measure(sizes, peer=not args.no_peer)
+        reports.append(report(results, smoke=args.smoke, seconds=time.monotonic() - started))
+        lines.append(run_line(results))
+        sound = sound and results.errors == 0 and all(row.sound for row in results.realtime)
+    text = "\n".join(reports)
+    if args.repeat > 1:
+        text = "\n".join([
+            f"# {args.repeat} runs: salonbook beside PostGraphile, run by run", "",
+            "Every ratio: ≥ 1.0 is salonbook at least as good (throughput: salonbook ÷ "
+            "PostGraphile; latency: PostGraphile ÷ salonbook).", "",
+            repeat_table(lines), "", text,
+        ])  # fmt: skip
     write_report(text, args.output)
-    errors = sum(p.api.errors + p.raw.errors + p.raw_statements.errors for p in results.pairs)
-    errors += results.dashboard.errors
-    return errors == 0 and all(row.sound for row in results.realtime)
+    return sound
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,12 +26,13 @@ import psutil  # type: ignore[import-untyped]
 from bench.cli import command_parser, counts, open_salon, titled_report, write_report
 from bench.database import BenchDatabase
 from bench.measure import log
+from bench.peer import PeerFlipper
 from bench.report import percentile
 from bench.server import Server, run_server, start_profiler, stop_profiler
 from bench.workload import ApiFlipper, Chair, RawFlipper, Tally, arrange_chairs, flip_until
 
 RESULTS = Path(__file__).parent / "results"
-Flipper = ApiFlipper | RawFlipper
+Flipper = ApiFlipper | RawFlipper | PeerFlipper
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class Pair:
     """The raw baseline: a transaction of lock, change, commit (four round trips)."""
     raw_statements: Run
     """Raw SQL doing what the API does: read, then the one-statement change (two)."""
+    peer: Run | None = None
+    """The same change through PostGraphile (bench/peer.py), when the peer runs."""
 
     @property
     def ratio(self) -> float:
@@ -81,6 +84,12 @@ class Pair:
     def ratio_to_statements(self) -> float:
         raw = self.raw_statements.per_second
         return self.api.per_second / raw if raw else 0.0
+
+    @property
+    def ratio_to_peer(self) -> float:
+        """salonbook's throughput ÷ PostGraphile's (≥ 1.0: salonbook keeps up)."""
+        peer = self.peer.per_second if self.peer else 0.0
+        return self.api.per_second / peer if peer else 0.0
 
 
 async def _run(
@@ -140,10 +149,17 @@ async def _raw_flippers(
     )))  # fmt: skip
 
 
+async def _peer_flippers(peer: Server, chairs: Sequence[Chair]) -> list[Flipper]:
+    base = f"http://{peer.host}:{peer.port}"
+    return [PeerFlipper(base, chair) for chair in chairs]
+
+
 async def measure_transitions(
-    server: Server, database: BenchDatabase, chairs: Sequence[Chair], plan: Plan
-) -> list[Pair]:
-    """Raw, then API, for each client count; `chairs` has one chair per client at least."""
+    server: Server, database: BenchDatabase, chairs: Sequence[Chair], plan: Plan,
+    peer: Server | None = None,
+) -> list[Pair]:  # fmt: skip
+    """Raw, then API, then the peer (when given) for each client count; `chairs` has one chair
+    per client at least (the peer flips its copies of the chairs' bookings)."""
     pairs = []
     for n in plan.clients:
         errors: list[str] = []
@@ -159,13 +175,20 @@ async def measure_transitions(
         finally:
             if profiler is not None:
                 await stop_profiler(profiler)
-        pair = Pair(api=api, raw=raw, raw_statements=statements)
+        peer_run = None
+        if peer is not None:
+            peer_run = await _measured(_peer_flippers(peer, chairs[:n]), plan, peer, errors)
+        pair = Pair(api=api, raw=raw, raw_statements=statements, peer=peer_run)
         pairs.append(pair)
         log(f"  {n} clients: API {api.per_second:.0f}/s (p50 {api.p50 * 1000:.1f} ms, p99 "
             f"{api.p99 * 1000:.1f} ms), raw {raw.per_second:.0f}/s (p50 {raw.p50 * 1000:.1f} "
             f"ms, p99 {raw.p99 * 1000:.1f} ms); API/raw {pair.ratio:.2f}; raw in the API's two "
             f"statements {statements.per_second:.0f}/s, API/that "
             f"{pair.ratio_to_statements:.2f}")  # fmt: skip
+        if peer_run is not None:
+            log(f"  {n} clients: PostGraphile {peer_run.per_second:.0f}/s (p50 "
+                f"{peer_run.p50 * 1000:.1f} ms, p99 {peer_run.p99 * 1000:.1f} ms); "
+                f"salonbook/PostGraphile {pair.ratio_to_peer:.2f}")  # fmt: skip
         for error in errors:
             log(f"  error: {error}")
     return pairs

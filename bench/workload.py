@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -200,9 +200,13 @@ class RawFlipper:
         return None
 
 
-async def flip_until(
-    flipper: ApiFlipper | RawFlipper, tally: Tally, *, done: Deadline, at_most: int | None
-) -> None:
+class Flips(Protocol):
+    """A client of any of the ways (API, raw, the PostGraphile peer)."""
+
+    async def flip(self) -> str | None: ...
+
+
+async def flip_until(flipper: Flips, tally: Tally, *, done: Deadline, at_most: int | None) -> None:
     """Flip until `done()` (checked before each request) or `at_most` requests."""
     count = 0
     while not done() and (at_most is None or count < at_most):
