@@ -49,21 +49,42 @@ class Server:
     def host(self) -> str:
         return "127.0.0.1"
 
+    def serving(self) -> list[psutil.Process]:
+        """The processes that serve: the server itself, or with workers the workers (the
+        parent of `salonbook serve --workers N` only supervises)."""
+        with contextlib.suppress(psutil.Error):
+            workers: list[psutil.Process] = self.ps.children()
+            if workers:
+                return workers
+        return [self.ps]
+
     def rss(self) -> int:
-        rss: int = self.ps.memory_info().rss
-        return rss
+        """The largest RSS of one serving process (each worker is a server of its own)."""
+        sizes = [0]
+        for process in self.serving():
+            with contextlib.suppress(psutil.Error):
+                sizes.append(int(process.memory_info().rss))
+        return max(sizes)
 
     def peak_rss(self) -> int:
-        """VmHWM: the highest RSS since the process started (Linux), else the current RSS."""
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-        return self.rss()
+        """VmHWM: the highest RSS since a serving process started (Linux), the largest of
+        them; else the current RSS."""
+        peaks = [self.rss()]
+        for process in self.serving():
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peaks.append(int(line.split()[1]) * 1024)
+        return max(peaks)
 
     def cpu_seconds(self) -> float:
-        times = self.ps.cpu_times()
-        return float(times.user + times.system)
+        """CPU time of the server and all its workers."""
+        total = 0.0
+        for process in {self.ps, *self.serving()}:
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                total += float(times.user + times.system)
+        return total
 
     def websockets_open(self) -> int:
         """Established TCP connections on the server's port (the clients' sockets)."""
@@ -147,11 +168,15 @@ async def _wait_healthy(server: Server, *, within: float) -> None:
 
 @contextlib.asynccontextmanager
 async def run_server(
-    database_url: str, *, start_timeout: float = 60.0, ws: str | None = None
+    database_url: str,
+    *,
+    start_timeout: float = 60.0,
+    ws: str | None = None,
+    workers: int | None = None,
 ) -> AsyncIterator[Server]:
     """`python -m uvicorn salonbook.app:create_app --factory` on a free port, log level warning
-    (and `--ws ws` when given); stopped (SIGTERM, then SIGKILL) on the way out, whatever
-    happens."""
+    (and `--ws ws` when given); with `workers`, `salonbook serve --workers N` instead, at the
+    same log level. Stopped (SIGTERM, then SIGKILL) on the way out, whatever happens."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED_ON}
     env["DATABASE_URL"] = database_url
@@ -159,6 +184,13 @@ async def run_server(
         sys.executable, "-m", "uvicorn", "salonbook.app:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
     ]  # fmt: skip
+    if workers is not None:
+        assert ws is None, "salonbook serve picks its websocket implementation itself"
+        env["SALONBOOK_LOG_LEVEL"] = "WARNING"
+        command = [
+            sys.executable, "-m", "salonbook.cli", "serve", "--workers", str(workers),
+            "--host", "127.0.0.1", "--port", str(port),
+        ]  # fmt: skip
     if ws is not None:
         command += ["--ws", ws]
     with tempfile.TemporaryDirectory(prefix="salonbook-bench-server-") as logs:

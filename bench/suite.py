@@ -1,7 +1,7 @@
 """The benchmark suite: every figure of docs/benchmarks.md measured in one run, printed as one
 markdown table with its target, and written to bench/results/suite.md (suite-smoke.md).
 
-    uv run python -m bench.suite [--smoke] [--repeat N] [--bookings N] [--no-peer]
+    uv run python -m bench.suite [--smoke] [--repeat N] [--bookings N] [--no-peer] [--workers N]
 
 In order: transitionBooking over HTTP and in raw SQL at 4, 16 and 64 clients (bench/transition.py),
 and the same status change through PostGraphile v5, the peer (bench/peer.py; its peak RSS and
@@ -13,7 +13,8 @@ databases on that server; else embedded PostgreSQL. `--smoke` runs seconds-long 
 prove that everything still runs: its figures mean nothing. `--repeat N` runs it all N times
 and ends with one line of salonbook/PostGraphile ratios per run, with its load averages.
 `--bookings N` fills N bookings instead (shorter repeated runs); `--no-peer` leaves PostGraphile
-out (no Node needed)."""
+out (no Node needed); `--workers N` serves salonbook as `salonbook serve --workers N` (its CPU
+summed over the workers, its peak RSS the largest worker's), the peer staying one process."""
 
 from __future__ import annotations
 
@@ -97,14 +98,14 @@ def _load() -> float:
     return os.getloadavg()[0]
 
 
-async def measure(sizes: Sizes, *, peer: bool = True) -> Results:
+async def measure(sizes: Sizes, *, peer: bool = True, workers: int | None = None) -> Results:
     started = loads_now()
     log(f"load average (1/5/15) at the start: {loads_text(started)}")
     loads = {"transition": _load()}
     async with contextlib.AsyncExitStack() as stack:
         database, engine, salon = await open_salon(stack)
         chairs = await arrange_chairs(engine, salon, max(sizes.transition.clients))
-        server = await stack.enter_async_context(run_server(database.url))
+        server = await stack.enter_async_context(run_server(database.url, workers=workers))
         peer_server: Server | None = None
         if peer:
             peer_server = await peer_bench.start_peer(stack, database, chairs, salon)
@@ -246,6 +247,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1, metavar="N", help="run it all N times")
     parser.add_argument("--bookings", type=int, default=None, help="bookings to fill")
     parser.add_argument("--no-peer", action="store_true", help="leave PostGraphile out")
+    parser.add_argument(
+        "--workers", type=int, default=None, metavar="N",
+        help="serve salonbook with `salonbook serve --workers N` (default: one uvicorn process)",
+    )  # fmt: skip
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.output is None:
@@ -262,7 +267,7 @@ async def run(args: argparse.Namespace) -> bool:
         sizes = SMOKE if args.smoke else FULL
         if args.bookings is not None:
             sizes = replace(sizes, bookings=args.bookings)
-        results = await measure(sizes, peer=not args.no_peer)
+        results = await measure(sizes, peer=not args.no_peer, workers=args.workers)
         reports.append(report(results, smoke=args.smoke, seconds=time.monotonic() - started))
         lines.append(run_line(results))
         sound = sound and results.errors == 0 and all(row.sound for row in results.realtime)
