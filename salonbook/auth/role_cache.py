@@ -82,8 +82,8 @@ class RoleCache:
 
     def listening(self) -> None:
         self._empty()
-        if not self._live:
-            log.info("role cache on: the people channel is listened to")
+        if not self._live:  # the listener itself says, at WARNING, when its connection goes
+            log.debug("role cache on: the people channel is listened to")
         self._live = True
 
     def heard(self, payload: str) -> None:
@@ -98,7 +98,7 @@ class RoleCache:
 
     def lost(self) -> None:
         if self._live:
-            log.info("role cache off until the people channel is listened to again")
+            log.debug("role cache off until the people channel is listened to again")
         self._live = False
         self._empty()
 
