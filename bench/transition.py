@@ -250,6 +250,7 @@ async def run(args: argparse.Namespace) -> None:
         server = await stack.enter_async_context(run_server(database.url))
         log(f"database ready ({database.where}); server pid {server.process.pid}")
         pairs = await measure_transitions(server, database, chairs, plan)
+        log(f"server peak RSS (VmHWM) {server.peak_rss() / 2**20:.1f} MiB")
         text = titled_report("transitionBooking benchmark", database.where, transition_table(pairs))
     write_report(text, args.output)
 

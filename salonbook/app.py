@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from salonbook.api.direct_route import DirectRoute
 from salonbook.api.endpoint import Runtime, SalonbookGraphQL, unexpected
 from salonbook.api.schema import schema
 from salonbook.auth.principal import Authenticator
@@ -168,9 +169,10 @@ def create_app(
 
     graphql = SalonbookGraphQL(schema, runtime=runtime, graphiql=settings.graphiql_served)
     metrics_route = Route("/metrics", metrics_endpoint(metrics, token=settings.metrics_token))
+    graphql_route = Route("/graphql", graphql, methods=["GET", "POST"])
     return Starlette(
         routes=[  # matched in order: the busiest first
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            graphql_route,
             WebSocketRoute("/graphql", graphql),
             Route("/webhooks/payments", payments, methods=["POST"]),
             Route("/healthz", healthz),
@@ -185,6 +187,7 @@ def create_app(
             Middleware(RequestObserver, metrics=metrics),
             Middleware(SingleCredentials),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(DirectRoute, route=graphql_route),  # innermost: see its docstring
         ],
     )
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 from strawberry import Schema
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -18,6 +20,7 @@ from salonbook.api.bookings.mutations import (
     transition_booking,
 )
 from salonbook.api.execution.extension import OperationEnvelope
+from salonbook.api.execution.stages import StagesRunner
 from salonbook.api.notes.mutations import add_stylist_note
 from salonbook.api.people import queries as people_queries
 from salonbook.api.people.mutations import erase_person, upsert_person
@@ -61,6 +64,12 @@ class SalonbookSchema(Schema):
         """Error shaping (api/execution/top_level_errors.py) logs what needs logging;
         strawberry's default would log our typed top-level errors (NOT_FOUND and the like) as
         server errors."""
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        """Stages no extension hooks into cost nothing (api/execution/stages.py)."""
+        return StagesRunner(execution_context=execution_context, extensions=extensions)
 
 
 def build_schema() -> Schema:

@@ -19,6 +19,32 @@ from sqlalchemy.util import await_
 from sqlalchemy.util.queue import AsyncAdaptedQueue, Empty
 
 
+async def _handed_over(
+    waiter: asyncio.Future[ConnectionPoolEntry], within: float | None
+) -> ConnectionPoolEntry:
+    """The connection handed to `waiter`; TimeoutError (the waiter cancelled) when none came
+    `within` seconds. One timer, where `asyncio.wait_for(asyncio.shield(...))` made a task and
+    two futures more for every wait. A cancelled caller cancels the waiter too."""
+    timed_out = False
+
+    def expire() -> None:
+        nonlocal timed_out
+        if not waiter.done():
+            timed_out = True
+            waiter.cancel()
+
+    timer = None if within is None else asyncio.get_running_loop().call_later(within, expire)
+    try:
+        return await waiter
+    except asyncio.CancelledError:
+        if timed_out:
+            raise TimeoutError from None
+        raise
+    finally:
+        if timer is not None:
+            timer.cancel()
+
+
 class FirstComeQueue(AsyncAdaptedQueue[ConnectionPoolEntry]):
     def __init__(self, maxsize: int = 0, use_lifo: bool = False) -> None:
         super().__init__(maxsize, use_lifo)
@@ -51,11 +77,8 @@ class FirstComeQueue(AsyncAdaptedQueue[ConnectionPoolEntry]):
         waiter: asyncio.Future[ConnectionPoolEntry] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         try:
-            return await_(asyncio.wait_for(asyncio.shield(waiter), timeout))
-        except TimeoutError:
-            if waiter.done():  # handed over just as the wait ended
-                return waiter.result()
-            waiter.cancel()
+            return await_(_handed_over(waiter, timeout))
+        except TimeoutError:  # the waiter was cancelled before anything was handed to it
             raise Empty() from None
         except BaseException:
             if waiter.done() and not waiter.cancelled():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Iterator
+from typing import Generic, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
@@ -17,6 +18,34 @@ from salonbook.observability.multiprocess import SharedReadings, shared_dir
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 """What prometheus_client itself answers with `generate_latest` when no OpenMetrics is asked."""
+
+M = TypeVar("M", Counter, Histogram)
+CHILDREN_KEPT = 256
+"""Label combinations whose child each metric keeps at hand (the request path has a handful:
+operation types times the outcomes it meets)."""
+
+
+class Children(Generic[M]):
+    """A labelled metric's children by their label values, looked up with one dict read on the
+    request path instead of `labels()` (which checks the values and takes a lock each time).
+    At most CHILDREN_KEPT are kept; past that, `labels()` answers as before."""
+
+    def __init__(self, metric: M, most: int = CHILDREN_KEPT) -> None:
+        self._metric: M = metric
+        self._most = most
+        self._kept: dict[tuple[str, ...], M] = {}
+
+    def __call__(self, *values: str) -> M:
+        found = self._kept.get(values)
+        if found is None:
+            found = self._metric.labels(*values)
+            if len(self._kept) < self._most:
+                self._kept[values] = found
+        return found
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
 
 LAG_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
@@ -49,6 +78,9 @@ class Metrics:
             buckets=LAG_BUCKETS,
             registry=self.registry,
         )
+        self.requests_of = Children(self.requests)
+        self.request_duration_of = Children(self.request_duration)
+        self.mutation_results_of = Children(self.mutation_results)
 
         directory = shared_dir()
         self.shared = SharedReadings(self, directory=directory) if directory else None

@@ -68,11 +68,11 @@ def _observe(
     else:
         codes = _failure_codes(failure)
     if results:
-        metrics = observation.metrics.mutation_results
+        metrics = observation.metrics.mutation_results_of
         for field, (typename, code) in zip(
             _mutation_fields(context, results), results, strict=True
         ):
-            metrics.labels(field, code or typename).inc()
+            metrics(field, code or typename).inc()
             if code is not None and codes is not None:
                 codes.append(code)
     observation.operations += 1
@@ -85,7 +85,7 @@ def _observe(
     if operation_type == "subscription":
         observation.subscriptions += 1
     outcome = outcome_of_codes(codes) if codes is not None else "INTERNAL_ERROR"
-    observation.metrics.requests.labels(operation_type, outcome).inc()
+    observation.metrics.requests_of(operation_type, outcome).inc()
 
 
 def _failure_codes(failure: Exception | None) -> list[str] | None:

@@ -84,8 +84,8 @@ class RequestObserver:
             codes = observation.codes
             outcome = outcome_of_codes(codes) if codes is not None else outcome_of_status(status)
             kind = observation.operation_type
-            self.metrics.requests.labels(kind, outcome).inc()
-            self.metrics.request_duration.labels(kind).observe(duration)
+            self.metrics.requests_of(kind, outcome).inc()
+            self.metrics.request_duration_of(kind).observe(duration)
             _log(scope, observation, "request", outcome=outcome, status=status, duration=duration)
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
