@@ -168,7 +168,11 @@ class SalonbookGraphQL(StrictRequests, NegotiatedResponses, GraphQL[RequestConte
         websocket: WebSocket = context.request
         authenticator = self.runtime.authenticator
         params = context.connection_params
-        context.caller = await connection_caller(authenticator, websocket, params)
+        stream = self.runtime.stream
+        admission = stream.admission if stream is not None else None
+        context.caller = await connection_caller(
+            authenticator, websocket, params, admission=admission
+        )
 
     def encode_json(self, data: object) -> str:
         return orjson.dumps(data).decode()

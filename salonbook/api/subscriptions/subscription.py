@@ -9,8 +9,9 @@ import strawberry
 from salonbook.api.context import Info
 from salonbook.api.input_fields import parse_id
 from salonbook.api.subscriptions.events import BookingEvent, BookingEventFilter
-from salonbook.api.subscriptions.transport import live_sink
+from salonbook.api.subscriptions.transport import live_sink, try_again_later
 from salonbook.domain.errors import NotFound
+from salonbook.realtime.admission import Overloaded
 from salonbook.realtime.delivery import booking_events as events_of
 from salonbook.realtime.types import Delivery
 
@@ -44,5 +45,9 @@ async def booking_events(
         after=cursor,
         sink=live_sink(viewer, event),
     )
-    async for item in items:
-        yield BookingEvent(item=item, viewer=viewer, cursors=cursors)
+    try:
+        async for item in items:
+            yield BookingEvent(item=item, viewer=viewer, cursors=cursors)
+    except Overloaded as overloaded:  # its first database work found no slot in time
+        if not await try_again_later(overloaded):
+            raise  # over another transport than ours: an error
