@@ -16,8 +16,9 @@ import contextlib
 from collections.abc import AsyncIterator
 
 WAIT_SECONDS = 2.0
-"""How long a connection_init or a subscription waits for a slot, at most: under the pool's
-own bound (3 s by default), so the refusal is ours, with a close code, not a pool timeout."""
+"""How long a connection_init or a subscription waits for a slot, at most; the lifespan takes
+less when the pool's own wait (SALONBOOK_DB_CONNECT_TIMEOUT_SECONDS, 3 s by default) is under
+twice this. A pool timeout all the same also closes with 1013."""
 
 
 class Overloaded(Exception):

@@ -17,7 +17,7 @@ from salonbook.db.engine import create_engine
 from salonbook.db.guards import EVENTS_CHANNEL
 from salonbook.db.urls import plain_url
 from salonbook.domain.clock import Clock
-from salonbook.realtime.admission import Admission, slots_for
+from salonbook.realtime.admission import WAIT_SECONDS, Admission, slots_for
 from salonbook.realtime.cursor import CursorCodec
 from salonbook.realtime.delivery import StreamParts
 from salonbook.realtime.listener import PostgresListenBackend
@@ -98,7 +98,10 @@ async def realtime(
             capacity=settings.subscriber_queue_size,
             listener=listener,
             sent=sent,
-            admission=Admission(slots=slots_for(settings.db_pool_size)),
+            admission=Admission(
+                slots=slots_for(settings.db_pool_size),
+                wait=min(WAIT_SECONDS, settings.db_connect_timeout_seconds / 2),
+            ),
             reserved=reserved,
         )
     finally:

@@ -8,10 +8,10 @@ import strawberry
 
 from salonbook.api.context import Info
 from salonbook.api.input_fields import parse_id
+from salonbook.api.subscriptions.closing import TRY_AGAIN_LATER, close_code
 from salonbook.api.subscriptions.events import BookingEvent, BookingEventFilter
 from salonbook.api.subscriptions.transport import live_sink, try_again_later
 from salonbook.domain.errors import NotFound
-from salonbook.realtime.admission import Overloaded
 from salonbook.realtime.delivery import booking_events as events_of
 from salonbook.realtime.types import Delivery
 
@@ -48,6 +48,6 @@ async def booking_events(
     try:
         async for item in items:
             yield BookingEvent(item=item, viewer=viewer, cursors=cursors)
-    except Overloaded as overloaded:  # its first database work found no slot in time
-        if not await try_again_later(overloaded):
-            raise  # over another transport than ours: an error
+    except Exception as error:  # no slot for its database work, or the database away
+        if close_code(error) != TRY_AGAIN_LATER or not await try_again_later(error):
+            raise  # our bug (an error, then 1011), or over another transport than ours

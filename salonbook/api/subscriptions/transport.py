@@ -34,7 +34,6 @@ from salonbook.api.subscriptions.closing import TRY_AGAIN_LATER, close_code, des
 from salonbook.api.subscriptions.connection import CallerUnavailable
 from salonbook.api.subscriptions.shared_results import subscription_executor
 from salonbook.domain.model import Actor, audience
-from salonbook.realtime.admission import Overloaded
 from salonbook.realtime.types import Delivery, LiveSink
 
 Handler = BaseGraphQLTransportWSHandler[RequestContext, None]
@@ -103,10 +102,10 @@ class LiveTransportWS(Handler):
         await super().run_operation(operation)
 
 
-async def try_again_later(error: Overloaded) -> bool:
+async def try_again_later(error: Exception) -> bool:
     """Close the socket of the operation running in this task with 1013 (a subscription whose
-    first database work found no slot: realtime/admission.py); False when it runs over
-    another transport than ours."""
+    database work found no slot, realtime/admission.py, or no database); False when it runs
+    over another transport than ours."""
     outlet = _outlet.get()
     if outlet is None or not isinstance(outlet.handler, LiveTransportWS):
         return False
