@@ -1,19 +1,20 @@
 """Reconnect storm: N graphql-ws clients connecting at once, as every open dashboard does after
 a deploy, each resuming its feed from a page's `eventsCursor`.
 
-    uv run python -m bench.storm [--clients 5000] [--people each|same] [--retries 8]
+    uv run python -m bench.storm [--clients 5000] [--people each|same] [--deadline 900]
                                  [--pool-size 10] [--output FILE]
 
 Each client connects, sends connection_init, subscribes to `bookingEvents(after: cursor)` and
 counts as subscribed when the replay brings it the marker change committed right after the
-cursor was taken. A client closed with 1013 (try again later) retries after a jittered pause,
-from the same cursor; any other outcome is a failure. Meanwhile the bench commits one status
-change every 0.5 s: an observer subscribed before the storm measures the tailer's
-commit-to-delivery lag through it, and /readyz is polled every 0.25 s. At the end a last change
-is committed and every client must receive it; every client's events must be exactly the
-changes committed since the cursor, in order. `--people each`: every client is a different
-admin (a role cache miss each); `same`: all use one admin's token. The server's log is scanned
-for tracebacks. Results go to bench/results/storm.md."""
+cursor was taken. A client closed with 1013 (try again later) retries as the dashboard does
+(web/dashboard/src/live.ts: exponential pauses with full jitter, up to 15 s), from the same
+cursor, for up to --deadline seconds; any other outcome is a failure. Meanwhile the bench
+commits one status change every 0.5 s: an observer subscribed before the storm measures the
+tailer's commit-to-delivery lag through it, and /readyz is polled every 0.25 s. At the end a
+last change is committed and every client must receive it; every client's events must be
+exactly the changes committed since the cursor, in order. `--people each`: every client is a
+different admin (a role cache miss each); `same`: all use one admin's token. The server's log
+is scanned for tracebacks. Results go to bench/results/storm.md."""
 
 from __future__ import annotations
 
@@ -57,7 +58,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = command_parser("python -m bench.storm", __doc__)
     parser.add_argument("--clients", type=int, default=5000)
     parser.add_argument("--people", choices=("each", "same"), default="each")
-    parser.add_argument("--retries", type=int, default=8, help="attempts after a 1013, at most")
+    parser.add_argument(
+        "--deadline", type=float, default=900.0, help="seconds a client keeps retrying, at most"
+    )
     parser.add_argument("--pool-size", type=int, default=10, help="SALONBOOK_DB_POOL_SIZE")
     parser.add_argument("--within", type=float, default=120.0, help="seconds per attempt")
     parser.add_argument("--output", type=Path, default=RESULTS / "storm.md")
@@ -81,12 +84,16 @@ class Client:
     async def run(
         self, server: Server, *, cursor: str, marker: str, args: argparse.Namespace
     ) -> None:
-        for _ in range(1 + args.retries):
+        """Attempts until subscribed or told something else than 1013; between them the
+        dashboard's pause (web/dashboard/src/live.ts): 0.25 s + up to min(2^n, 15) s."""
+        deadline = time.perf_counter() + args.deadline
+        while time.perf_counter() < deadline:
             outcome = await self._attempt(server, cursor=cursor, marker=marker, within=args.within)
             self.outcomes.append(outcome)
             if outcome != TRY_AGAIN_LATER:
                 return
-            await asyncio.sleep(random.uniform(0.5, 2.0) * len(self.outcomes))
+            ceiling = min(2.0 ** len(self.outcomes), 15.0)
+            await asyncio.sleep(0.25 + random.uniform(0, ceiling))
 
     async def _attempt(self, server: Server, *, cursor: str, marker: str, within: float) -> str:
         try:
