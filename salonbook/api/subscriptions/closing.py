@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.types import Send
 
 from salonbook.api.subscriptions.connection import CallerUnavailable
 from salonbook.realtime.admission import Overloaded
+
+log = logging.getLogger("salonbook.websockets")
 
 TRY_AGAIN_LATER = 1013
 """The server is overloaded or its database away: graphql-ws clients retry after a pause."""
@@ -36,3 +42,12 @@ def describe(error: BaseException) -> str:
     SQL parameters here, hide_parameters is on)."""
     said = str(error).strip().splitlines()
     return type(error).__name__ + (f" ({said[0][:200]})" if said else "")
+
+
+async def close_after(error: BaseException, send: Send) -> None:
+    """A websocket failed outside the transport's handler: one log line, and the close code
+    it deserves if the socket can still be closed (uvicorn would log a stack trace)."""
+    code = close_code(error)
+    log.error("a websocket failed: %s; closed with %d", describe(error), code)
+    with contextlib.suppress(Exception):  # gone already: nothing left to tell
+        await send({"type": "websocket.close", "code": code, "reason": ""})
