@@ -51,7 +51,6 @@ EVENTS = """
 subscription($after: String) { bookingEvents(after: $after) { cursor kind bookingId } }
 """
 CURSOR = "{ bookings(first: 1) { eventsCursor } }"
-TRY_AGAIN_LATER = "closed 1013"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
