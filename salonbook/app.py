@@ -153,9 +153,10 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
-        listener = runtime.stream.listener if runtime.stream else None
-        found = await readiness(
-            runtime.deps.engine,
+        stream = runtime.stream
+        listener = stream.listener if stream else None
+        found = await readiness(  # on the tailer's own pool: never queued behind a dry one
+            stream.reserved if stream and stream.reserved else runtime.deps.engine,
             listener_connected=listener is not None and listener.connected.is_set(),
             shutting_down=runtime.shutting_down,
         )

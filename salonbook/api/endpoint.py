@@ -22,6 +22,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from salonbook.api.context import RequestContext
 from salonbook.api.execution.top_level_errors import RETRY_AFTER_SECONDS, shape_error
 from salonbook.api.http_responses import NegotiatedResponses
+from salonbook.api.subscriptions.closing import close_after
 from salonbook.api.subscriptions.connection import connection_caller
 from salonbook.api.subscriptions.transport import LiveTransportWS
 from salonbook.auth.principal import Authenticator
@@ -130,6 +131,8 @@ class SalonbookGraphQL(StrictRequests, NegotiatedResponses, GraphQL[RequestConte
             return
         try:
             await super().__call__(scope, receive, send)
+        except Exception as error:  # around the handler (accept, context): never an ASGI trace
+            await close_after(error, send)
         finally:
             state = scope.get("state", {})
             expiry = state.get("token_expiry")
@@ -168,7 +171,11 @@ class SalonbookGraphQL(StrictRequests, NegotiatedResponses, GraphQL[RequestConte
         websocket: WebSocket = context.request
         authenticator = self.runtime.authenticator
         params = context.connection_params
-        context.caller = await connection_caller(authenticator, websocket, params)
+        stream = self.runtime.stream
+        admission = stream.admission if stream is not None else None
+        context.caller = await connection_caller(
+            authenticator, websocket, params, admission=admission
+        )
 
     def encode_json(self, data: object) -> str:
         return orjson.dumps(data).decode()

@@ -57,9 +57,15 @@ class Authenticator:
         (auth/role_cache.py says how soon); read otherwise."""
         if claims is None:
             return None
+        return self.cached(claims) or await self.stored(claims)
+
+    def cached(self, claims: Claims) -> Actor | None:
+        """The person with their role from the cache; None when it must be read (`stored`)."""
         role = self.roles.get(claims.sub)
-        if role is not None:
-            return Actor(person_id=claims.sub, role=role)
+        return None if role is None else Actor(person_id=claims.sub, role=role)
+
+    async def stored(self, claims: Claims) -> Actor:
+        """The person with the role read from the database (provisioned if new), cached."""
         ticket = self.roles.ticket()
         async with reading(self._engine) as connection:
             role = await people.role_of(connection, person_id=claims.sub)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 from uuid import UUID
@@ -19,6 +19,7 @@ from salonbook.db.loaders import Loaders
 from salonbook.domain.clock import Clock
 from salonbook.domain.errors import NotFound
 from salonbook.domain.model import Actor, can_view
+from salonbook.realtime.admission import Admission
 from salonbook.realtime.cursor import CursorCodec, EventCursor
 from salonbook.realtime.feed import Feed
 from salonbook.realtime.tailer import Tailer
@@ -50,6 +51,10 @@ class StreamParts:
     listener: Listener | None = None
     sent: Callable[[float], None] | None = None
     """Told the lag, in seconds, of each live event once it is sent to a subscriber."""
+    admission: Admission = field(default_factory=lambda: Admission(slots=5))
+    """Slots for a subscription's first database work (its booking, its replay's read)."""
+    reserved: AsyncEngine | None = None
+    """The tailer's pool (lifespan.py), which readiness uses too; else `engine`."""
 
 
 async def booking_events(
@@ -62,8 +67,8 @@ async def booking_events(
     sink: LiveSink | None = None,
 ) -> AsyncGenerator[Item, None]:
     if booking_id is not None:
-        async with parts.engine.connect() as connection:  # short-lived: not held across yields
-            found = await bookings.load(connection, booking_id=booking_id)
+        async with parts.admission.slot(), parts.engine.connect() as connection:
+            found = await bookings.load(connection, booking_id=booking_id)  # not across yields
         if found is None or not can_view(viewer, found.facts):
             raise NotFound("booking not found")
     sent = _lag_observer(parts)
@@ -111,11 +116,12 @@ async def _replay(parts: StreamParts, feed: Feed, after: EventCursor) -> AsyncIt
     # Older than retention, the outbox may have been purged since; from the future (a signing
     # server's clock far ahead), its age is unknown: either way a gap cannot be ruled out.
     if not now - parts.retention <= after.issued_at <= now + CLOCK_SKEW:
-        fresh = await outbox.current_snapshot(parts.engine)
+        async with parts.admission.slot():
+            fresh = await outbox.current_snapshot(parts.engine)
         feed.seen_up_to = fresh
         yield Resync(EventCursor(fresh, fresh, 0, now), now)
         return
-    async with parts.engine.connect() as connection:
+    async with parts.admission.slot(), parts.engine.connect() as connection:
         fresh, events = await outbox.read_after(
             connection, before=after.before, window=after.window, last_id=after.last_id
         )

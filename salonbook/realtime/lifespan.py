@@ -13,9 +13,11 @@ from broadcaster import Broadcast
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.config import Settings
+from salonbook.db.engine import create_engine
 from salonbook.db.guards import EVENTS_CHANNEL
 from salonbook.db.urls import plain_url
 from salonbook.domain.clock import Clock
+from salonbook.realtime.admission import WAIT_SECONDS, Admission, slots_for
 from salonbook.realtime.cursor import CursorCodec
 from salonbook.realtime.delivery import StreamParts
 from salonbook.realtime.listener import PostgresListenBackend
@@ -41,6 +43,13 @@ def make_listener(settings: Settings, *, url: str) -> PostgresListenBackend | Re
     return PostgresListenBackend(plain_url(url))
 
 
+RESERVED_CONNECTIONS = 2
+"""A pool of its own for the tailer (its outbox reads, the loads of live events, the purge)
+and readiness, besides the LISTEN connection: a storm of websockets that runs the main pool
+dry neither stalls live delivery nor makes the process look dead (salonbook/workers/budget.py
+counts them)."""
+
+
 @contextlib.asynccontextmanager
 async def realtime(
     settings: Settings,
@@ -51,12 +60,18 @@ async def realtime(
     deps: Deps,
     sent: Callable[[float], None] | None = None,
 ) -> AsyncIterator[StreamParts]:
+    reserved = create_engine(
+        url,
+        pool_size=RESERVED_CONNECTIONS,
+        statement_timeout_ms=settings.statement_timeout_ms,
+        connect_timeout=settings.db_connect_timeout_seconds,
+    )
     listener = make_listener(settings, url=url)
     broadcast = Broadcast(backend=listener)
     retention = timedelta(hours=settings.outbox_retention_hours)
     await broadcast.connect()
     tailer = Tailer(
-        engine=engine,
+        engine=reserved,
         broadcast=broadcast,
         clock=clock,
         retention=retention,
@@ -83,7 +98,13 @@ async def realtime(
             capacity=settings.subscriber_queue_size,
             listener=listener,
             sent=sent,
+            admission=Admission(
+                slots=slots_for(settings.db_pool_size),
+                wait=min(WAIT_SECONDS, settings.db_connect_timeout_seconds / 2),
+            ),
+            reserved=reserved,
         )
     finally:
         await tailer.stop()
         await broadcast.disconnect()
+        await reserved.dispose()

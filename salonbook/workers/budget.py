@@ -1,11 +1,12 @@
 """The database connections N worker processes need, against what PostgreSQL allows.
 
-Each process holds its own pool (SALONBOOK_DB_POOL_SIZE, also its most), one LISTEN
-connection (none with a Redis broadcast) and, while it holds the sweeper's lease, one more
-(salonbook/db/leases.py; the others open it only a moment, to try). So N processes need
-N * (pool + 1 + 1) connections at most. PostgreSQL refuses connections past max_connections
-minus those reserved for superusers (and for pg_use_reserved_connections), and past the role's
-and the database's own CONNECTION LIMIT.
+Each process holds its own pool (SALONBOOK_DB_POOL_SIZE, also its most), the tailer's own
+small pool (2: salonbook/realtime/lifespan.py, reserved so that a storm of websockets never
+stalls live delivery or readiness), one LISTEN connection (none with a Redis broadcast) and,
+while it holds the sweeper's lease, one more (salonbook/db/leases.py; the others open it only a
+moment, to try). So N processes need N * (pool + 2 + 1 + 1) connections at most. PostgreSQL
+refuses connections past max_connections minus those reserved for superusers (and for
+pg_use_reserved_connections), and past the role's and the database's own CONNECTION LIMIT.
 
 An explicit worker count that does not fit is refused before any worker starts; the default
 (one per CPU) is lowered to what fits."""
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import asyncpg  # type: ignore[import-untyped]
 
 from salonbook.config import Settings
-from salonbook.realtime.lifespan import uses_redis
+from salonbook.realtime.lifespan import RESERVED_CONNECTIONS, uses_redis
 
 
 class TooManyConnections(RuntimeError):
@@ -27,6 +28,8 @@ class TooManyConnections(RuntimeError):
 @dataclass(frozen=True, slots=True)
 class ConnectionBudget:
     pool_size: int
+    tailing: int
+    """The tailer's own pool (RESERVED_CONNECTIONS)."""
     listening: int
     """1: the LISTEN connection; 0 with a Redis broadcast."""
     sweeping: int
@@ -36,16 +39,17 @@ class ConnectionBudget:
     def of(cls, settings: Settings) -> ConnectionBudget:
         return cls(
             pool_size=settings.db_pool_size,
+            tailing=RESERVED_CONNECTIONS,
             listening=0 if uses_redis(settings) else 1,
             sweeping=1 if settings.sweep_seconds > 0 else 0,
         )
 
     @property
     def per_process(self) -> int:
-        return self.pool_size + self.listening + self.sweeping
+        return self.pool_size + self.tailing + self.listening + self.sweeping
 
     def spelled_out(self) -> str:
-        parts = [f"SALONBOOK_DB_POOL_SIZE={self.pool_size}"]
+        parts = [f"SALONBOOK_DB_POOL_SIZE={self.pool_size}", f"{self.tailing} tailer"]
         parts += ["1 LISTEN"] * self.listening + ["1 sweeper"] * self.sweeping
         return " + ".join(parts)
 

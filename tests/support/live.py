@@ -126,13 +126,19 @@ def _closed(connection: ClientConnection) -> Closed:
 
 @contextlib.asynccontextmanager
 async def ws_client(
-    base: str, *, token: str | None, headers: dict[str, str] | None = None
+    base: str,
+    *,
+    token: str | None,
+    headers: dict[str, str] | None = None,
+    within: float = 5.0,
 ) -> AsyncIterator[WsClient]:
-    """Connect and initialise; raises Closed if the server refuses the connection."""
+    """Connect and initialise, the handshake and the ack each within `within` seconds; raises
+    Closed if the server refuses the connection."""
     async with connect(
         f"ws://{base}/graphql",
         subprotocols=[PROTOCOL],  # type: ignore[list-item]
         additional_headers=headers,
+        open_timeout=within,
     ) as connection:
         payload = {"Authorization": f"Bearer {token}"} if token else {}
         await connection.send(
@@ -140,7 +146,7 @@ async def ws_client(
         )
         client = WsClient(connection)
         try:
-            ack = orjson.loads(await asyncio.wait_for(connection.recv(), timeout=5))
+            ack = orjson.loads(await asyncio.wait_for(connection.recv(), timeout=within))
         except Exception as error:
             raise _closed(connection) from error
         assert ack["type"] == "connection_ack", ack

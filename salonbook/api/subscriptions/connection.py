@@ -12,6 +12,7 @@ from strawberry.exceptions import ConnectionRejectionError
 
 from salonbook.auth.principal import Authenticator
 from salonbook.auth.tokens import InvalidToken
+from salonbook.realtime.admission import Admission
 from salonbook.use_cases.deps import Caller
 
 TOKEN_REFUSED = 4403
@@ -38,19 +39,27 @@ def init_authorization(params: object) -> str | None:
 
 
 async def connection_caller(
-    authenticator: Authenticator, websocket: WebSocket, params: object
+    authenticator: Authenticator,
+    websocket: WebSocket,
+    params: object,
+    *,
+    admission: Admission | None = None,
 ) -> Caller:
     """The caller of a connection_init: a bad token refuses the connection (4403), and so does
-    the token's expiry later on; the database away while reading the caller's role raises
-    CallerUnavailable (the transport closes with 1013, try again later)."""
+    the token's expiry later on. A role the cache does not have is read within one of the
+    admission's slots (realtime/admission.py); no slot within its wait, or the database away
+    while reading, raises CallerUnavailable (the transport closes with 1013, try again later)."""
     try:
         claims = authenticator.claims(init_authorization(params))
     except InvalidToken:
         raise ConnectionRejectionError from None
-    try:
-        actor = await authenticator.actor(claims)  # the stored role: a database read
-    except Exception as error:
-        raise CallerUnavailable(type(error).__name__) from error
+    actor = None if claims is None else authenticator.cached(claims)
+    if claims is not None and actor is None:
+        try:
+            async with admission.slot() if admission else contextlib.nullcontext():
+                actor = await authenticator.stored(claims)  # a database read
+        except Exception as error:
+            raise CallerUnavailable(type(error).__name__) from error
     caller = Caller(
         actor=actor,
         ip_address=authenticator.address_of(websocket),

@@ -8,8 +8,9 @@ import strawberry
 
 from salonbook.api.context import Info
 from salonbook.api.input_fields import parse_id
+from salonbook.api.subscriptions.closing import TRY_AGAIN_LATER, close_code
 from salonbook.api.subscriptions.events import BookingEvent, BookingEventFilter
-from salonbook.api.subscriptions.transport import live_sink
+from salonbook.api.subscriptions.transport import live_sink, try_again_later
 from salonbook.domain.errors import NotFound
 from salonbook.realtime.delivery import booking_events as events_of
 from salonbook.realtime.types import Delivery
@@ -44,5 +45,9 @@ async def booking_events(
         after=cursor,
         sink=live_sink(viewer, event),
     )
-    async for item in items:
-        yield BookingEvent(item=item, viewer=viewer, cursors=cursors)
+    try:
+        async for item in items:
+            yield BookingEvent(item=item, viewer=viewer, cursors=cursors)
+    except Exception as error:  # no slot for its database work, or the database away
+        if close_code(error) != TRY_AGAIN_LATER or not await try_again_later(error):
+            raise  # our bug (an error, then 1011), or over another transport than ours

@@ -89,7 +89,7 @@ async def test_too_many_workers_for_the_databases_connections_are_refused_in_one
         max_connections = int(await connection.fetchval("SHOW max_connections"))
     finally:
         await connection.close()
-    pool = max_connections // 2  # three processes of pool + 1 cannot fit
+    pool = max_connections // 2  # three processes of pool + 3 cannot fit
     chosen = environment(database_url=database_url, metrics=tmp_path, sweep_seconds=0)
     chosen["SALONBOOK_DB_POOL_SIZE"] = str(pool)
     process = await asyncio.create_subprocess_exec(
@@ -103,8 +103,9 @@ async def test_too_many_workers_for_the_databases_connections_are_refused_in_one
     lines = said.decode().splitlines()
     assert len(lines) == 1, said.decode()
     assert re.fullmatch(
-        rf"salonbook serve: 3 workers need up to {3 * (pool + 1)} database connections"
-        rf" \({pool + 1} each: SALONBOOK_DB_POOL_SIZE={pool} \+ 1 LISTEN\), but PostgreSQL"
+        rf"salonbook serve: 3 workers need up to {3 * (pool + 3)} database connections"
+        rf" \({pool + 3} each: SALONBOOK_DB_POOL_SIZE={pool} \+ 2 tailer \+ 1 LISTEN\), but"
+        r" PostgreSQL"
         rf" allows \d+ \(max_connections {max_connections} - \d+ reserved\); lower --workers"
         r" \(SALONBOOK_WORKERS\) or SALONBOOK_DB_POOL_SIZE, or raise max_connections",
         lines[0],
