@@ -128,12 +128,17 @@ async def test_the_planned_answer_is_the_fallback_answer_for_every_viewer(
     api: Api, factory: Factory, salon: Salon, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     document = PLANNED[name]
+    runs = _Runs(monkeypatch)
     for variables in _requests(salon, name, document):
         for viewer, person in salon.viewers.items():
+            answered = runs.counts["answered"]
             planned, fallback = await _both(
                 api, monkeypatch, document, variables, factory.token(person)
             )
             assert planned == fallback, (viewer, variables)
+            # the plan answered, unless the answer is an error (the resolvers' to give)
+            assert runs.counts["answered"] == answered + ('"errors": []' in planned), viewer
+    assert runs.counts["answered"] >= 6
 
 
 class _Runs:

@@ -127,7 +127,8 @@ def _viewing(context: RequestContext, viewer: Actor) -> render.Viewing:
 async def _fetch(
     context: RequestContext, statement: sql.Statement, viewer: Actor, values: Mapping[str, Any]
 ) -> list[render.Row]:
-    arguments = [viewer.person_id, *(values[name] for name in statement.parameters)]
+    given = {**values, "viewer": viewer.person_id}
+    arguments = [given[name] for name in statement.parameters]
     async with reading(context.deps.engine) as connection:
         records = await driver_of(connection).fetch(statement.text, *arguments)
     return [render.Row(booking_from_row(record), record) for record in records]

@@ -20,8 +20,9 @@ from salonbook.domain.contacts import ContactGrant
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
 
-VIEWER = "$1::uuid"
-"""Every statement's first parameter: the viewer's id."""
+VIEWER = "$viewer"
+"""Where a statement takes the viewer's id: its last parameter, when it needs it at all (a
+parameter the text does not use would leave PostgreSQL without its type)."""
 
 CACHED_STATEMENTS = 256
 
@@ -214,7 +215,7 @@ def column_of(field: Selected) -> str:
 class Statement:
     text: str
     parameters: tuple[str, ...]
-    """The names of its parameters after the viewer's id, in order."""
+    """The names of its parameters, in order (`viewer`: the viewer's id)."""
 
 
 CONDITIONS: Mapping[str, tuple[str, tuple[str, ...]]] = {
@@ -242,11 +243,14 @@ def statement(
     parameters: list[str] = []
     for name in conditions:
         condition, takes = CONDITIONS[name]
-        first = len(parameters) + 2  # $1 is the viewer
+        first = len(parameters) + 1
         where.append(condition.format(*range(first, first + len(takes))))
         parameters.extend(takes)
     text = f"SELECT {', '.join([columns, *nested])} FROM bookings b WHERE {' AND '.join(where)}"
     if page:
         parameters.append("limit")
-        text += f" ORDER BY b.start_time, b.id LIMIT ${len(parameters) + 1}::int"
+        text += f" ORDER BY b.start_time, b.id LIMIT ${len(parameters)}::int"
+    if VIEWER in text:
+        parameters.append("viewer")
+        text = text.replace(VIEWER, f"${len(parameters)}::uuid")
     return Statement(text, tuple(parameters))
