@@ -24,14 +24,14 @@ from salonbook.domain.contacts import contact_grants
 from salonbook.domain.model import Actor, sees_client_details
 from salonbook.use_cases.queries import PAGE_LIMIT
 
-_BOOKING_FIELDS = frozenset(render.FIELDS["Booking"])
 COVERED: Mapping[str, frozenset[str]] = {
     "Query": frozenset({"bookings", "booking"}),
     **{name: frozenset(fields) for name, fields in render.FIELDS.items()},
     **{name: frozenset(columns) for name, columns in sql.COLUMNS.items()},
-    "StylistNote": frozenset(render.FIELDS["StylistNote"]),
+    "StylistNote": frozenset(render.FIELDS["StylistNote"]),  # bodyHtml too: rendered in Python
 }
-"""What a plan answers: every field of these types (`__typename` too)."""
+"""What a plan answers: these fields of these types (`__typename` too, anywhere). A
+statement's per-key and a viewer's per-grant parts are bounded, so Root.statements is too."""
 
 
 class NotAnswered(Exception):
