@@ -1,6 +1,7 @@
 """The hook of planned reads into execution: graphql-core's executor, subclassed (strawberry's
-`execution_context_class`, graphql-core's public `executor_class`), answers a query a plan
-covers from the plan, and every other operation as before.
+`execution_context_class`, graphql-core's public `executor_class`; only its public
+`execute_operation` is overridden, and only its documented attributes read), answers a query
+a plan covers from the plan, and every other operation as before.
 
 Everything around execution stays: the document is parsed and validated (cached) and limited
 by the schema's extension, variables are coerced by graphql-core before execute_operation,
@@ -15,7 +16,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from graphql import OperationDefinitionNode
+from graphql import ExecutionResult, OperationDefinitionNode
 from starlette.requests import Request
 
 from salonbook.api.context import RequestContext
@@ -64,4 +65,4 @@ class PlannedReads(SharedEventResults):
         except Exception:  # not the plan's to answer: the fallback answers as it always has
             result = super().execute_operation(serially)
             return await result if self.is_awaitable(result) else result
-        return self.build_response(data)
+        return ExecutionResult(data, None)  # what build_response makes, without errors

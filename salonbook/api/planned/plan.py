@@ -8,8 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from graphql import FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode, OperationType
-from graphql.execution.values import VariableValues, get_argument_values
+from graphql import (
+    FragmentDefinitionNode,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    VariableValues,
+    get_argument_values,
+)
 
 from salonbook.api.bookings.connection import decode_cursor
 from salonbook.api.bookings.filter import BookingFilter, page_query
