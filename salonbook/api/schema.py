@@ -24,11 +24,11 @@ from salonbook.api.execution.stages import StagesRunner
 from salonbook.api.notes.mutations import add_stylist_note
 from salonbook.api.people import queries as people_queries
 from salonbook.api.people.mutations import erase_person, upsert_person
+from salonbook.api.planned.executor import PlannedReads
 from salonbook.api.scalars import SCALAR_MAP
 from salonbook.api.services import queries as service_queries
 from salonbook.api.services.mutations import upsert_service
 from salonbook.api.subscriptions import subscription
-from salonbook.api.subscriptions.shared_results import SharedEventResults
 
 
 @strawberry.type
@@ -78,7 +78,7 @@ def build_schema() -> Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=[OperationEnvelope],
-        execution_context_class=SharedEventResults,
+        execution_context_class=PlannedReads,  # queries a plan covers; else as before
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )
 

@@ -78,6 +78,14 @@ def visible_to(viewer: Actor) -> ColumnElement[bool]:
     return _LIVE if own is None else and_(_LIVE, bookings.c[own] == viewer.person_id)
 
 
+def visible_sql(role: Role, *, alias: str, person: str) -> str:
+    """`visible_to` as plain SQL over the bookings row `alias`, for a viewer of this role
+    whose id is the parameter `person` (e.g. `$1::uuid`): for statements on the driver."""
+    own = _OWN_COLUMN.get(role)
+    live = f"{alias}.deleted_at IS NULL"
+    return live if own is None else f"{live} AND {alias}.{own} = {person}"
+
+
 # The hot statements run on the driver (engine.driver_of): plain SQL with $n parameters.
 _READS = {
     role: "SELECT * FROM bookings WHERE id = $1 AND deleted_at IS NULL"

@@ -77,6 +77,12 @@ def can_view(actor: Actor, booking: Parties) -> bool:
     return actor.role.sees_everything or owns(actor, booking)
 
 
+def sees_client_details(viewer: Actor) -> bool:
+    """The IP address and user agent recorded with a status change or a move: shown to admin
+    and system viewers only."""
+    return viewer.role.sees_everything
+
+
 def audience(viewer: Actor) -> tuple[Role, UUID | None]:
     """Viewers of one audience see any booking alike, so what is rendered for one of them may
     be sent to all: admins alike, the system alike, anyone else only as themselves (their own

@@ -10,7 +10,7 @@ import strawberry
 from salonbook.api.plain_fields import UNSET_ID, UNSET_TIME
 from salonbook.db.history import StatusChangeRecord
 from salonbook.db.reschedules import Reschedule
-from salonbook.domain.model import Actor
+from salonbook.domain.model import Actor, sees_client_details
 from salonbook.domain.roles import Role
 from salonbook.domain.statuses import BookingAction, BookingStatus
 
@@ -43,7 +43,7 @@ class BookingStatusChange:
         self.actor_id = strawberry.ID(str(record.actor_id))
         self.actor_role = record.actor_role
         self.reason = record.reason
-        if self.viewer.role.sees_everything:
+        if sees_client_details(self.viewer):
             self.ip_address = record.ip_address
             self.user_agent = record.user_agent
         self.created_at = record.created_at
@@ -88,11 +88,11 @@ class BookingReschedule:
 
     @strawberry.field(description="Only for admin and system viewers.")
     def ip_address(self) -> str | None:
-        return self.record.ip_address if self.viewer.role.sees_everything else None
+        return self.record.ip_address if sees_client_details(self.viewer) else None
 
     @strawberry.field(description="Only for admin and system viewers.")
     def user_agent(self) -> str | None:
-        return self.record.user_agent if self.viewer.role.sees_everything else None
+        return self.record.user_agent if sees_client_details(self.viewer) else None
 
     @strawberry.field
     def created_at(self) -> datetime:

@@ -49,7 +49,7 @@ async def bookings(
     viewer = ctx.caller.require_actor()
     selected = _selected_names(info.selected_fields)
     # taken before the page is read: a change committed in between is then replayed, not lost
-    events_cursor = await _events_cursor(ctx.stream) if "eventsCursor" in selected else None
+    events_cursor = await events_cursor_now(ctx.stream) if "eventsCursor" in selected else None
     rows, more = await queries.booking_page(
         ctx.deps,
         ctx.caller,
@@ -77,7 +77,7 @@ async def bookings(
     )
 
 
-async def _events_cursor(stream: StreamParts | None) -> str | None:
+async def events_cursor_now(stream: StreamParts | None) -> str | None:
     """A subscription cursor for this moment: everything committed so far counts as seen."""
     if stream is None:
         return None
