@@ -211,16 +211,17 @@ def _beside_peer(results: Results) -> list[str]:
     ]
 
 
-def report(results: Results, *, smoke: bool, seconds: float) -> str:
+def report(results: Results, *, smoke: bool, seconds: float, workers: int | None = None) -> str:
+    serving = "one uvicorn process" if workers is None else f"salonbook serve --workers {workers}"
     machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs"
     loads = ", ".join(f"{part} {load:.2f}" for part, load in results.loads.items())
     return "\n".join([
         f"# Benchmark suite{' (smoke sizes: the figures mean nothing)' if smoke else ''}",
         "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {results.where}; {machine}; Python "
-        f"{platform.python_version()}; one uvicorn process; 1-minute load average at the "
-        f"start of each part: {loads}; load average (1/5/15) at the start "
-        f"{loads_text(results.started)}, at the end {loads_text(results.ended)}; "
+        f"{platform.python_version()}; salonbook: {serving}, PostGraphile: one process; "
+        f"1-minute load average at the start of each part: {loads}; load average (1/5/15) "
+        f"at the start {loads_text(results.started)}, at the end {loads_text(results.ended)}; "
         f"{seconds:.0f} s in all.",
         "",
         summary_table(results),
@@ -268,7 +269,8 @@ async def run(args: argparse.Namespace) -> bool:
         if args.bookings is not None:
             sizes = replace(sizes, bookings=args.bookings)
         results = await measure(sizes, peer=not args.no_peer, workers=args.workers)
-        reports.append(report(results, smoke=args.smoke, seconds=time.monotonic() - started))
+        took = time.monotonic() - started
+        reports.append(report(results, smoke=args.smoke, seconds=took, workers=args.workers))
         lines.append(run_line(results))
         sound = sound and results.errors == 0 and all(row.sound for row in results.realtime)
     text = "\n".join(reports)
