@@ -14,11 +14,13 @@ import argparse
 import asyncio
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bench.database import arrange_salon, bench_database
@@ -53,6 +55,30 @@ class CountingProtocol:
         setattr(self._inner, name, value)
 
 
+@contextmanager
+def round_trips(engine: AsyncEngine) -> Iterator[Counter[str]]:
+    """What the app sends PostgreSQL on the connections it checks out meanwhile."""
+    counts: Counter[str] = Counter()
+    pool = engine.sync_engine.pool
+
+    def checkout(dbapi_connection: Any, *_: Any) -> None:
+        driver = dbapi_connection.driver_connection
+        driver._protocol = CountingProtocol(driver._protocol, counts)
+
+    def checkin(dbapi_connection: Any, *_: Any) -> None:
+        driver = dbapi_connection.driver_connection
+        if isinstance(driver._protocol, CountingProtocol):
+            driver._protocol = object.__getattribute__(driver._protocol, "_inner")
+
+    event.listen(pool, "checkout", checkout)
+    event.listen(pool, "checkin", checkin)
+    try:
+        yield counts
+    finally:
+        event.remove(pool, "checkout", checkout)
+        event.remove(pool, "checkin", checkin)
+
+
 async def count(requests: int) -> tuple[Counter[str], int]:
     counts: Counter[str] = Counter()
     async with bench_database(None) as database:
@@ -62,14 +88,16 @@ async def count(requests: int) -> tuple[Counter[str], int]:
         await engine.dispose()
         app = create_app(Settings(DATABASE_URL=database.url, SALONBOOK_SWEEP_SECONDS=0))  # type: ignore[call-arg]
         async with app.router.lifespan_context(app):
-            pool = app.state.runtime.deps.engine.sync_engine.pool
+            runtime = app.state.runtime
+            # the request's pool, and the outbox tailer's own (its read after each commit)
+            for engine in (runtime.deps.engine, runtime.stream.reserved):
 
-            @event.listens_for(pool, "connect")
-            def counting(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
-                driver = dbapi_connection.driver_connection
-                driver._protocol = CountingProtocol(driver._protocol, counts)
+                @event.listens_for(engine.sync_engine.pool, "connect")
+                def counting(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+                    driver = dbapi_connection.driver_connection
+                    driver._protocol = CountingProtocol(driver._protocol, counts)
 
-            await app.state.runtime.deps.engine.dispose()  # from here on, counted connections
+                await engine.dispose()  # from here on, counted connections
             transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 4000))
             headers = {"Authorization": f"Bearer {chair.token}"}
             async with httpx.AsyncClient(

@@ -7,17 +7,16 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
 from bench.dashboard import WEEK
+from bench.roundtrips import round_trips
 from salonbook.api.planned import executor, plan
 from salonbook.db import people
 from salonbook.db.bookings import Booking
@@ -161,56 +160,6 @@ class _Runs:
         monkeypatch.setattr(plan, "run", counted)
 
 
-_SENT = ("query", "prepare", "bind_execute", "bind_execute_many", "bind", "execute")
-
-
-class _CountingProtocol:
-    """Stands in for an asyncpg connection's protocol and counts what is sent (one round trip
-    each), as bench/roundtrips.py does."""
-
-    def __init__(self, inner: Any, counts: Counter[str]) -> None:
-        object.__setattr__(self, "_inner", inner)
-        object.__setattr__(self, "_counts", counts)
-
-    def __getattr__(self, name: str) -> Any:
-        found = getattr(self._inner, name)
-        if name not in _SENT:
-            return found
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self._counts[name] += 1
-            return found(*args, **kwargs)
-
-        return counted
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._inner, name, value)
-
-
-@contextmanager
-def _round_trips(engine: AsyncEngine) -> Iterator[Counter[str]]:
-    """What the app sends PostgreSQL on the connections it checks out meanwhile."""
-    counts: Counter[str] = Counter()
-    pool = engine.sync_engine.pool
-
-    def checkout(dbapi_connection: Any, *_: Any) -> None:
-        driver = dbapi_connection.driver_connection
-        driver._protocol = _CountingProtocol(driver._protocol, counts)
-
-    def checkin(dbapi_connection: Any, *_: Any) -> None:
-        driver = dbapi_connection.driver_connection
-        if isinstance(driver._protocol, _CountingProtocol):
-            driver._protocol = object.__getattribute__(driver._protocol, "_inner")
-
-    event.listen(pool, "checkout", checkout)
-    event.listen(pool, "checkin", checkin)
-    try:
-        yield counts
-    finally:
-        event.remove(pool, "checkout", checkout)
-        event.remove(pool, "checkin", checkin)
-
-
 async def test_a_page_of_the_week_query_is_one_statement(
     api: Api, factory: Factory, salon: Salon, app: Starlette, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -222,7 +171,7 @@ async def test_a_page_of_the_week_query_is_one_statement(
     for planning in (True, False):
         monkeypatch.setattr(executor, "PLANNING", planning)
         await api.post(WEEK, week, token=token)  # statements prepared, the caller known
-        with _round_trips(engine) as sent:
+        with round_trips(engine) as sent:
             response = await api.post(WEEK, week, token=token)
         assert len(response.json()["data"]["bookings"]["edges"]) == 6
         # a statement is prepared once per pooled connection: executions are what count
