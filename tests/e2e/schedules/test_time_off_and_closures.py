@@ -116,7 +116,7 @@ async def test_a_stylist_takes_time_off_and_removes_it_the_booking_inside_listed
     assert latest["after"] is None
 
 
-BAD_TIME_OFF: dict[str, tuple[dict[str, Any], str, str]] = {
+BAD_TIME_OFF: dict[str, tuple[dict[str, Any], str, str | None]] = {
     "end before start": ({"end": "2030-01-01T09:00:00+00:00"}, "ValidationFailedError", "end"),
     "end at start": ({"end": "2030-01-02T09:00:00+00:00"}, "ValidationFailedError", "end"),
     "over 366 days": ({"end": "2031-01-04T09:00:00+00:00"}, "ValidationFailedError", "end"),
