@@ -71,9 +71,9 @@ async def test_schedule_changes_reach_those_who_may_see_that_stylist_in_order(
             "reason": "secret",
         }
         added = await call(api, factory, party.admin, ADD_CLOSURE, closure)
-        theirs = {"kind": "TIME_OFF_ADDED", "stylistId": stylist_id}
-        salon_wide = {"kind": "CLOSURE_ADDED", "stylistId": None}
-        expected = {
+        theirs: dict[str, str | None] = {"kind": "TIME_OFF_ADDED", "stylistId": stylist_id}
+        salon_wide: dict[str, str | None] = {"kind": "CLOSURE_ADDED", "stylistId": None}
+        expected: dict[str, list[dict[str, str | None]]] = {
             "admin": [theirs, salon_wide],
             "stylist": [theirs, salon_wide],
             "customer": [theirs, salon_wide],
