@@ -110,10 +110,6 @@ STATEMENTS = [
     """ALTER TABLE bookings
         ADD COLUMN busy_until timestamptz,
         ADD COLUMN created_outside_hours_reason text""",
-    # building the new constraint's GiST index is most of this migration's time on a large
-    # table (1,000,000 bookings: about 100 s with the default 64MB, 70 s with this, on a loaded
-    # 2-core machine); it uses no more than the index needs, for this transaction only
-    "SET LOCAL maintenance_work_mem = '512MB'",
     # one rewrite: the old constraint's index is not rebuilt only to be dropped
     f"""ALTER TABLE bookings
         DROP CONSTRAINT bookings_no_overlap,
