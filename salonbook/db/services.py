@@ -23,6 +23,8 @@ class Service:
     price_cents: int
     currency: str
     active: bool
+    buffer_minutes: int = 0
+    """Busy time after each booking (0 to domain.schedules.BUFFER_MINUTES_MAX)."""
 
 
 def _service(row: Row[Any]) -> Service:
@@ -33,6 +35,7 @@ def _service(row: Row[Any]) -> Service:
         price_cents=row.price_cents,
         currency=row.currency,
         active=row.active,
+        buffer_minutes=row.buffer_minutes,
     )
 
 
@@ -48,7 +51,11 @@ async def load_many(connection: AsyncConnection, *, ids: Sequence[UUID]) -> dict
     return {row.id: _service(row) for row in rows}
 
 
-async def upsert(connection: AsyncConnection, *, service: Service, now: datetime) -> Service:
+async def upsert(
+    connection: AsyncConnection, *, service: Service, now: datetime, keep_buffer: bool = False
+) -> Service:
+    """Add or replace the service; `keep_buffer`: a service already there keeps its buffer
+    (a new one gets `service.buffer_minutes`)."""
     values = {
         "name": service.name,
         "duration_minutes": service.duration_minutes,
@@ -56,10 +63,14 @@ async def upsert(connection: AsyncConnection, *, service: Service, now: datetime
         "currency": service.currency,
         "active": service.active,
     }
+    buffer = {"buffer_minutes": service.buffer_minutes}
     statement = (
         insert(services)
-        .values(id=service.id, created_at=now, updated_at=now, **values)
-        .on_conflict_do_update(index_elements=[services.c.id], set_={**values, "updated_at": now})
+        .values(id=service.id, created_at=now, updated_at=now, **values, **buffer)
+        .on_conflict_do_update(
+            index_elements=[services.c.id],
+            set_={**values, **({} if keep_buffer else buffer), "updated_at": now},
+        )
         .returning(*services.c)
     )
     return _service((await connection.execute(statement)).one())
