@@ -71,12 +71,14 @@ const HOURS = `fragment Hours on WeekdayHours { weekday intervals { start end } 
 
 /** Every schedule mutation's refusal: the typed error, with the field or version it names. */
 const REFUSAL = `... on Error { code message }
-    ... on ValidationFailedError { field }
+    ... on ValidationFailedError { field }`;
+/** The refusals of an edit sent with expectedVersion. */
+const VERSIONED = `${REFUSAL}
     ... on VersionConflictError { currentVersion }`;
 
 export const SALON_SCHEDULE = `query SalonSchedule($from: DateTime!, $to: DateTime!) {
   salonSchedule {
-    timeZone slotMinutes openingHours { ...Hours }
+    version timeZone slotMinutes openingHours { ...Hours }
     closures(from: $from, to: $to) { id start end reason }
   }
 }
@@ -84,7 +86,7 @@ ${HOURS}`;
 
 export const STYLIST_SCHEDULE = `query StylistSchedule($stylistId: ID!, $from: DateTime!, $to: DateTime!) {
   stylistSchedule(stylistId: $stylistId) {
-    stylistId allowOutsideOpeningHours workingHours { ...Hours }
+    version stylistId allowOutsideOpeningHours workingHours { ...Hours }
     timeOff(from: $from, to: $to) { id stylistId start end reason }
   }
 }
@@ -94,7 +96,7 @@ export const SET_SALON_SCHEDULE = `mutation SetSalonSchedule($input: SetSalonSch
   setSalonSchedule(input: $input) {
     __typename
     ... on SetSalonScheduleSuccess { schedule { timeZone } }
-    ${REFUSAL}
+    ${VERSIONED}
   }
 }`;
 
@@ -102,7 +104,7 @@ export const SET_WORKING_HOURS = `mutation SetWorkingHours($input: SetWorkingHou
   setWorkingHours(input: $input) {
     __typename
     ... on SetWorkingHoursSuccess { schedule { stylistId } }
-    ${REFUSAL}
+    ${VERSIONED}
   }
 }`;
 

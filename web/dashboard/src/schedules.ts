@@ -83,7 +83,10 @@ async function edit(field: string, document: string, input: Record<string, unkno
     const code = "code" in (error as object) ? String((error as { code: unknown }).code) : "ERROR";
     return { __typename: "Error", code, message: error instanceof Error ? error.message : String(error) };
   }
-  if (result.__typename.endsWith("Error")) return result as Refusal;
+  if (result.__typename.endsWith("Error")) {
+    if (result.code === "VERSION_CONFLICT") void loadSchedules(); // show what changed meanwhile
+    return result as Refusal;
+  }
   const affected = result.affectedBookings?.length ?? 0;
   const note = affected ? ` ${affected} booking${affected === 1 ? "" : "s"} in it still to deal with.` : "";
   store.toast("success", `${done}${note}`);
@@ -96,6 +99,7 @@ export interface SalonInput {
   slotMinutes: number;
   openingHours: WeekdayHours[] | null;
   reason: string;
+  expectedVersion: number;
 }
 
 export const setSalonSchedule = (input: SalonInput) =>
@@ -106,6 +110,7 @@ export interface HoursInput {
   workingHours: WeekdayHours[] | null;
   allowOutsideOpeningHours: boolean;
   reason: string;
+  expectedVersion: number;
 }
 
 export const setWorkingHours = (input: HoursInput) =>

@@ -139,6 +139,8 @@ export interface TimeOff {
 }
 
 export interface SalonSchedule {
+  /** Sent back as expectedVersion: an edit made meanwhile is refused, not overwritten. */
+  version: number;
   timeZone: string;
   slotMinutes: number;
   /** null: not set, the salon is always open. */
@@ -147,6 +149,8 @@ export interface SalonSchedule {
 }
 
 export interface StylistSchedule {
+  /** Sent back as expectedVersion (0: never set). */
+  version: number;
   stylistId: string;
   /** null: not set, the stylist works whenever the salon is open. */
   workingHours: WeekdayHours[] | null;

@@ -15,15 +15,15 @@ function useEdit() {
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
-  /** Sends; true when the edit was made. */
-  const run = async (send: (reason: string) => Promise<Refusal | null>): Promise<boolean> => {
-    if (busy || !reason.trim()) return false;
+  /** Sends; the refusal, or null when the edit was made. */
+  const run = async (send: (reason: string) => Promise<Refusal | null>): Promise<Refusal | null> => {
+    if (busy || !reason.trim()) return refusal;
     setBusy(true);
     const refused = await send(reason.trim());
     setBusy(false);
     setRefusal(refused);
     if (!refused) setReason("");
-    return !refused;
+    return refused;
   };
   return { reason, setReason, busy, refusal, setRefusal, run };
 }
@@ -97,7 +97,7 @@ export function AddTimeOff({ zone, stylistId }: { zone: string; stylistId: strin
     <EditForm name="Add time off" id="time-off" edit={edit} submit="Add time off" onSubmit={() => {
       const span = dated(zone, when);
       if ("code" in span) return edit.setRefusal(span);
-      void edit.run((reason) => addTimeOff({ stylistId, ...span, reason })).then((made) => made && setWhen(["", ""]));
+      void edit.run((reason) => addTimeOff({ stylistId, ...span, reason })).then((refused) => refused || setWhen(["", ""]));
     }}>
       <Interval id="time-off" from="Away from" until="Back at" zone={zone} value={when} onChange={setWhen} disabled={edit.busy} />
     </EditForm>
@@ -111,11 +111,18 @@ export function AddClosure({ zone }: { zone: string }) {
     <EditForm name="Add closure" id="closure" edit={edit} submit="Add closure" onSubmit={() => {
       const span = dated(zone, when);
       if ("code" in span) return edit.setRefusal(span);
-      void edit.run((reason) => addClosure({ ...span, reason })).then((made) => made && setWhen(["", ""]));
+      void edit.run((reason) => addClosure({ ...span, reason })).then((refused) => refused || setWhen(["", ""]));
     }}>
       <Interval id="closure" from="Closed from" until="Open again at" zone={zone} value={when} onChange={setWhen} disabled={edit.busy} />
     </EditForm>
   );
+}
+
+/** After a versioned edit: closed when made; after a conflict, the next send is against the
+ * version now shown (the user has seen the refusal and the schedule that changed). */
+function after(refused: Refusal | null, setExpected: (version: number) => void, close: () => void): void {
+  if (!refused) return close();
+  if (refused.code === "VERSION_CONFLICT" && refused.currentVersion !== undefined) setExpected(refused.currentVersion);
 }
 
 /** A form behind a toggle button (aria-expanded), its draft made from the values when opened. */
@@ -144,10 +151,11 @@ function WorkingHoursForm({ salon, stylist, close }: { salon: SalonSchedule; sty
   const [set, setSet] = useState(stylist.workingHours !== null);
   const [draft, setDraft] = useState<Draft>(() => draftOf(stylist.workingHours ?? salon.openingHours, [{ start: "09:00", end: "17:00" }]));
   const [outside, setOutside] = useState(stylist.allowOutsideOpeningHours);
+  const [expected, setExpected] = useState(stylist.version);
   return (
     <EditForm name="Weekly hours" id="weekly" edit={edit} submit="Save weekly hours" onSubmit={() => {
-      const input = { stylistId: stylist.stylistId, workingHours: set ? hoursOf(draft) : null, allowOutsideOpeningHours: set && outside };
-      void edit.run((reason) => setWorkingHours({ ...input, reason })).then((made) => made && close());
+      const input = { stylistId: stylist.stylistId, workingHours: set ? hoursOf(draft) : null, allowOutsideOpeningHours: set && outside, expectedVersion: expected };
+      void edit.run((reason) => setWorkingHours({ ...input, reason })).then((refused) => after(refused, setExpected, close));
     }}>
       <p class="muted">{`Times in ${salon.timeZone}; an end at or before the start is the next day.`}</p>
       <label class="check">
@@ -178,10 +186,11 @@ function SalonForm({ salon, close }: { salon: SalonSchedule; close: () => void }
   const [slot, setSlot] = useState(salon.slotMinutes);
   const [set, setSet] = useState(salon.openingHours !== null);
   const [draft, setDraft] = useState<Draft>(() => draftOf(salon.openingHours, [{ start: "09:00", end: "18:00" }]));
+  const [expected, setExpected] = useState(salon.version);
   return (
     <EditForm name="Salon schedule" id="salon" edit={edit} submit="Save salon schedule" onSubmit={() => {
-      const input = { timeZone: zone.trim(), slotMinutes: slot, openingHours: set ? hoursOf(draft) : null };
-      void edit.run((reason) => setSalonSchedule({ ...input, reason })).then((made) => made && close());
+      const input = { timeZone: zone.trim(), slotMinutes: slot, openingHours: set ? hoursOf(draft) : null, expectedVersion: expected };
+      void edit.run((reason) => setSalonSchedule({ ...input, reason })).then((refused) => after(refused, setExpected, close));
     }}>
       <label for="salon-zone">Time zone (IANA, e.g. Europe/Berlin)</label>
       <input id="salon-zone" type="text" list="zones" autocomplete="off" required maxLength={64} disabled={edit.busy} value={zone} onInput={(e) => setZone(e.currentTarget.value)} />
