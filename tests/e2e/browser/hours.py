@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from playwright.async_api import Locator, Page
+from playwright.async_api import Locator, Page, expect
 
-from tests.e2e.browser.dashboard import anchor
+from tests.e2e.browser.dashboard import anchor, choose_stylist, sign_in
 from tests.support.api import Api
 
 SALON = """query { salonSchedule {
@@ -18,7 +18,7 @@ SALON = """query { salonSchedule {
 CLOSURES = """query($from: DateTime!, $to: DateTime!) {
   salonSchedule { closures(from: $from, to: $to) { id start end reason } } }"""
 STYLIST = """query($id: ID!, $from: DateTime!, $to: DateTime!) { stylistSchedule(stylistId: $id) {
-  workingHours { weekday intervals { start end } } allowOutsideOpeningHours
+  version workingHours { weekday intervals { start end } } allowOutsideOpeningHours
   timeOff(from: $from, to: $to) { id start end reason } } }"""
 CHANGES = """query($id: ID) { scheduleChanges(stylistId: $id, limit: 5) {
   kind stylistId actorRole reason } }"""
@@ -26,6 +26,7 @@ SET_SALON = """mutation($input: SetSalonScheduleInput!) {
   setSalonSchedule(input: $input) { __typename ... on Error { code message } } }"""
 REMOVE_CLOSURE = """mutation($input: RemoveClosureInput!) {
   removeClosure(input: $input) { __typename ... on Error { code message } } }"""
+DASH = "\N{EN DASH}"
 HALF_YEAR = timedelta(days=180)
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
@@ -34,6 +35,13 @@ def around() -> dict[str, str]:
     """Half a year either side of today: the widest range the schedule queries take."""
     now = anchor()
     return {"from": (now - HALF_YEAR).isoformat(), "to": (now + HALF_YEAR).isoformat()}
+
+
+async def admin_on(page: Page, live: str, bearer: str, stylist_name: str) -> None:
+    """An admin's page on one stylist (the Stylist filter), once the panel shows them."""
+    await sign_in(page, live, bearer)
+    await choose_stylist(page, stylist_name)
+    await expect(panel(page)).to_contain_text(f"Working hours · {stylist_name}")
 
 
 def panel(page: Page) -> Locator:
