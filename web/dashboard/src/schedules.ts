@@ -72,7 +72,12 @@ export function scheduleChanged(notice: ScheduleChangeNotice | null | undefined)
 type Result = { __typename: string; code?: string; message?: string; affectedBookings?: unknown[] };
 
 /** Sends an edit; null when it was made, else the refusal to show beside the form. */
-async function edit(field: string, document: string, input: Record<string, unknown>, done: string): Promise<Refusal | null> {
+async function edit(
+  field: string,
+  document: string,
+  input: Record<string, unknown>,
+  done: string,
+): Promise<Refusal | null> {
   const token = store.state.token;
   if (!token) return { __typename: "SessionEnded", code: "UNAUTHENTICATED", message: "Sign in again." };
   let result: Result;

@@ -1,7 +1,8 @@
 import type { Refusal } from "../types";
 
 const HINTS: Record<string, string> = {
-  VERSION_CONFLICT: "Someone changed this meanwhile: the schedule above now shows it. Check, then send again to replace it.",
+  VERSION_CONFLICT:
+    "Someone changed this meanwhile: the schedule above now shows it. Check, then send again to replace it.",
   FORBIDDEN: "Your role may not make this change.",
 };
 

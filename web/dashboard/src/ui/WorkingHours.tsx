@@ -5,7 +5,7 @@ import type { State } from "../store";
 import type { Closure, Refusal, SalonSchedule, StylistSchedule, TimeOff } from "../types";
 import { WEEKDAYS } from "../zones";
 import { ReasonDialog } from "./ReasonDialog";
-import { AddClosure, AddTimeOff, EditSalon, EditWorkingHours } from "./ScheduleForms";
+import { AddAbsence, EditSalon, EditWorkingHours } from "./ScheduleForms";
 import { Timeline } from "./Timeline";
 
 /** The stylist in view's week, the salon's opening hours, time off and closures in the range
@@ -53,10 +53,10 @@ export function WorkingHours({ state }: { state: State }) {
             remove={removeClosure}
           />
           {stylist && stylistId && mayEditTimeOff(state, stylistId) && (
-            <AddTimeOff zone={salon.timeZone} stylistId={stylistId} />
+            <AddAbsence kind="time off" zone={salon.timeZone} stylistId={stylistId} />
           )}
           {mayEditSalon(state) && stylist && <EditWorkingHours salon={salon} stylist={stylist} />}
-          {mayEditSalon(state) && <AddClosure zone={salon.timeZone} />}
+          {mayEditSalon(state) && <AddAbsence kind="closure" zone={salon.timeZone} />}
           {mayEditSalon(state) && <EditSalon salon={salon} />}
         </>
       )}
