@@ -34,8 +34,14 @@ export function WorkingHours({ state }: { state: State }) {
           </p>
           {!stylistId && <p class="muted">Pick a stylist with the Stylist filter to see their working hours.</p>}
           {stylistId && !stylist && <p class="muted">Loading…</p>}
-          <Week salon={salon} stylist={stylist} />
-          <Timeline state={state} shown={shownSpans(state)} />
+          <div class="at-a-glance">
+            <div>
+              <Week salon={salon} stylist={stylist} />
+            </div>
+            <div>
+              <Timeline state={state} shown={shownSpans(state)} />
+            </div>
+          </div>
           {stylist && stylistId && (
             <Absences
               title="Time off"
