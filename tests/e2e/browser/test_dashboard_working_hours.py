@@ -1,7 +1,8 @@
 """The Working hours panel: an admin sets a stylist's weekly hours and the stylist's own tab
 shows them without reloading, non-working time marked; a stylist adds and removes their own
-time off, which the admin's tab follows; the salon's zone, grid, opening hours and closures,
-edited by the admin, followed by a phone's tab at 390 by 844 without scrolling sideways."""
+time off (the removal with the keyboard alone), which the admin's tab follows; the salon's
+zone, grid, opening hours and closures, edited by the admin, followed by a phone's tab at 390
+by 844 without scrolling sideways."""
 
 from __future__ import annotations
 
@@ -142,11 +143,20 @@ async def test_a_stylist_adds_and_removes_their_own_time_off_and_the_admin_sees_
             )
         await expect(reason(away)).to_have_value("")
 
-        listed = panel(stylist).get_by_role("list", name="Time off")
-        await listed.get_by_role("button", name="Remove time off").click()
+        # with the keyboard: Escape leaves it (the focus back on Remove), Enter sends
+        remove = panel(stylist).get_by_role("list", name="Time off").get_by_role("button")
         prompt = stylist.get_by_role("dialog", name="Remove time off?")
-        await prompt.get_by_role("textbox", name="Reason").fill("Moved the appointment")
-        await prompt.get_by_role("button", name="Remove time off").click()
+        said = prompt.get_by_role("textbox", name="Reason")
+        await remove.focus()
+        await stylist.keyboard.press("Enter")
+        await expect(said).to_be_focused()
+        await stylist.keyboard.press("Escape")
+        await expect(prompt).to_have_count(0)
+        await expect(remove).to_be_focused()
+        await stylist.keyboard.press("Enter")
+        await expect(said).to_be_focused()
+        await stylist.keyboard.type("Moved the appointment")
+        await stylist.keyboard.press("Enter")
         await expect(prompt).to_have_count(0)
         for page in (stylist, admin):
             await expect(
