@@ -10,6 +10,7 @@ from datetime import timedelta
 from starlette.applications import Starlette
 
 from salonbook.domain.statuses import BookingStatus
+from tests.e2e.planned_documents import CHANGE, NOTE, ROW
 from tests.e2e.schedules.calls import ADD_CLOSURE, ADD_TIME_OFF, REMOVE_CLOSURE, call
 from tests.support.api import Api
 from tests.support.factory import Factory
@@ -95,3 +96,49 @@ async def test_schedule_changes_reach_those_who_may_see_that_stylist_in_order(
         assert (await call(api, factory, party.admin, REMOVE_CLOSURE, removal))["__typename"] == (
             "RemoveClosureSuccess"
         )
+
+
+# the dashboard's subscription, as in web/dashboard/src/documents.ts
+DASHBOARD_EVENTS = f"""subscription Events($after: String) {{
+  bookingEvents(after: $after) {{
+    cursor kind bookingId
+    booking {{ ...Row }}
+    statusChange {{ ...Change }}
+    note {{ ...NoteFields }}
+  }}
+}}
+{ROW}
+{CHANGE}
+{NOTE}"""
+
+
+async def test_the_dashboards_subscription_takes_a_schedule_change_without_a_booking(
+    app: Starlette, api: Api, factory: Factory, live: str
+) -> None:
+    party = await factory.party()
+    start = factory.clock.now() + timedelta(days=800)
+    await caught_up(app)
+    feeds = tailer(app).feed_count
+    async with ws_client(live, token=factory.token(party.stylist)) as stylist:
+        operation = await stylist.subscribe(DASHBOARD_EVENTS, {})
+        await until_feeds(app, feeds + 1)
+        time_off = {
+            "stylistId": str(party.stylist.id),
+            "start": start.isoformat(),
+            "end": (start + timedelta(hours=1)).isoformat(),
+            "reason": "off",
+        }
+        assert (await call(api, factory, party.stylist, ADD_TIME_OFF, time_off))["__typename"] == (
+            "AddTimeOffSuccess"
+        )
+        message = await stylist.next(operation)
+        assert message["type"] == "next"
+        assert "errors" not in message["payload"]
+        event = message["payload"]["data"]["bookingEvents"]
+        assert {k: v for k, v in event.items() if k != "cursor"} == {
+            "kind": "SCHEDULE_CHANGED",
+            "bookingId": None,
+            "booking": None,
+            "statusChange": None,
+            "note": None,
+        }
