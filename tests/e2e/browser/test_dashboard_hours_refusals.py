@@ -56,7 +56,7 @@ async def test_a_refusal_shows_beside_the_form_and_keeps_what_was_typed(
         answered.set()
 
         refusal = hours.get_by_role("alert")
-        await expect(refusal).to_contain_text("field:")
+        await expect(refusal).to_have_text("workingHours: intervals overlap (field: workingHours)")
         await expect(refusal).to_have_attribute("data-code", "VALIDATION_FAILED")
         await expect(save).to_be_enabled()
         await expect(reason(hours)).to_have_value("Two shifts on Tuesdays")

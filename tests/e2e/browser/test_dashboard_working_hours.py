@@ -38,6 +38,23 @@ NINE_TO_FIVE = [{"start": "09:00", "end": "17:00"}]
 MONDAY = [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}]
 
 
+def open_today(closed_at: datetime) -> str:
+    """The admin's bar for today in words (UTC): open 09:00-18:00 in Berlin but on Sundays,
+    closed for three hours from `closed_at` (Berlin's wall clock)."""
+    day = closed_at.date()
+
+    def utc(hour: int) -> str:
+        wall = datetime(day.year, day.month, day.day, hour, tzinfo=BERLIN)
+        return wall.astimezone(UTC).strftime("%H:%M")
+
+    away = f"away {utc(closed_at.hour)}{DASH}{utc(closed_at.hour + 3)}"
+    label = f"{closed_at.strftime('%a')} {day.day} {closed_at.strftime('%b')}"
+    if day.isoweekday() == 7:
+        return f"{label}Closed; {away}"
+    hours = f"{utc(9)}{DASH}{utc(closed_at.hour)}, {utc(closed_at.hour + 3)}{DASH}{utc(18)}"
+    return f"{label}Open {hours}; {away}"
+
+
 def today_in_words(weekday: str) -> str:
     """The timeline's words for today once the hours of the first test are set."""
     if weekday == "SUNDAY":
@@ -227,12 +244,27 @@ async def test_the_admin_edits_the_salon_and_a_phone_follows_without_scrolling_s
         assert [datetime.fromisoformat(c["start"]) for c in made] == [
             start.replace(tzinfo=BERLIN).astimezone(UTC)
         ]
+        opening = panel(admin).get_by_role("list", name="Opening time")
+        await expect(opening).to_have_text(open_today(start))  # the bars in UTC, this device's
         assert await phone.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
         box = await panel(phone).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH
+
+        await panel(admin).get_by_role("list", name="Closures").get_by_role("button").click()
+        prompt = admin.get_by_role("dialog", name="Remove closure?")
+        await prompt.get_by_role("textbox", name="Reason").fill("Dried out early")
+        await prompt.get_by_role("button", name="Remove closure").click()
+        for page in (admin, phone):
+            await expect(panel(page)).to_contain_text("No closures.")
         audit = await changes(api, None, bearer)
 
-    assert audit[:2] == [
+    assert audit[:3] == [
+        {
+            "kind": "CLOSURE_REMOVED",
+            "stylistId": None,
+            "actorRole": "ADMIN",
+            "reason": "Dried out early",
+        },
         {
             "kind": "CLOSURE_ADDED",
             "stylistId": None,
