@@ -1,23 +1,25 @@
 """The API's refusals of a schedule edit, beside the form that was refused: VALIDATION_FAILED
-with its field (the button disabled while the edit was in flight), VERSION_CONFLICT when
-another tab saved first (that tab's hours appear live; sending again replaces them) — and
-nothing the user typed is lost."""
+with its field (the button disabled while the edit was in flight; time off ending before it
+starts, corrected and sent again), VERSION_CONFLICT when another tab saved first (that tab's
+hours appear live; sending again replaces them) — and nothing the user typed is lost."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from playwright.async_api import Browser, Route, expect
 
 from salonbook.config import Settings
 from tests.e2e.browser.chromium import offline_browser
 from tests.e2e.browser.conftest import Salon
-from tests.e2e.browser.dashboard import token
+from tests.e2e.browser.dashboard import anchor, token
 from tests.e2e.browser.hours import (
     DASH,
     admin_on,
     changes,
     form,
+    local,
     panel,
     reason,
     stylist_schedule,
@@ -116,4 +118,49 @@ async def test_a_version_conflict_keeps_the_draft_and_sending_again_replaces_the
     assert [change["reason"] for change in await changes(api, party.stylist.id, bearer)] == [
         "Early shift on Mondays",
         "Late shift on Mondays",
+    ]
+
+
+async def test_the_admins_time_off_for_a_stylist_refused_then_corrected_then_removed(
+    chromium: Browser, live: str, salon: Salon, settings: Settings, api: Api
+) -> None:
+    party = salon.party
+    bearer = token(settings, party.admin)
+    now = anchor()
+    async with offline_browser(live, browser=chromium) as browser:
+        admin = await browser.context.new_page()
+        await admin_on(admin, live, bearer, party.stylist.display_name)
+        away = form(admin, "Add time off")
+        start, end = local(now + timedelta(hours=3)), local(now + timedelta(hours=1))
+        await away.get_by_label("Away from").fill(start)
+        await away.get_by_label("Back at").fill(end)  # before the start
+        await reason(away).fill("Training day")
+        await away.get_by_role("button", name="Add time off").click()
+        refusal = away.get_by_role("alert")
+        await expect(refusal).to_have_text("end must be after start (field: end)")
+        await expect(away.get_by_label("Away from")).to_have_value(start)
+        await expect(away.get_by_label("Back at")).to_have_value(end)
+        await expect(reason(away)).to_have_value("Training day")
+
+        await away.get_by_label("Back at").fill(local(now + timedelta(hours=5)))
+        await away.get_by_role("button", name="Add time off").click()
+        await expect(refusal).to_have_count(0)
+        listed = panel(admin).get_by_role("list", name="Time off")
+        await expect(listed).to_contain_text(f"15:00 {DASH} ")
+        await expect(listed).to_contain_text("Training day")
+
+        await listed.get_by_role("button", name="Remove time off").click()
+        prompt = admin.get_by_role("dialog", name="Remove time off?")
+        await prompt.get_by_role("textbox", name="Reason").fill("Training moved")
+        await prompt.get_by_role("button", name="Remove time off").click()
+        await expect(panel(admin)).to_contain_text("No time off.")
+
+    assert (await stylist_schedule(api, party.stylist.id, bearer))["timeOff"] == []
+    assert [
+        (change["kind"], change["actorRole"], change["reason"])
+        for change in await changes(api, party.stylist.id, bearer)
+        if change["stylistId"] == str(party.stylist.id)
+    ] == [
+        ("TIME_OFF_REMOVED", "ADMIN", "Training moved"),
+        ("TIME_OFF_ADDED", "ADMIN", "Training day"),
     ]
