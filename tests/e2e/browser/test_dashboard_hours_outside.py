@@ -73,6 +73,9 @@ async def test_hours_past_closing_need_the_admins_allowance_and_then_count_alone
                 "These hours may lie outside the opening hours (an admin allowed it)."
             )
             await expect(bar).to_contain_text(f"Working 17:00{DASH}22:00")
+            toggle = panel(admin).get_by_role("button", name="Edit weekly hours")
+            await expect(toggle).to_be_focused()  # the form closed, the focus where it opened
+            await expect(toggle).to_have_attribute("aria-expanded", "false")
             found = await stylist_schedule(api, party.stylist.id, bearer)
 
     assert found["allowOutsideOpeningHours"] is True

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { addClosure, addTimeOff, setSalonSchedule, setWorkingHours } from "../schedules";
 import type { Refusal, SalonSchedule, StylistSchedule } from "../types";
 import { isoFromLocal } from "../zones";
@@ -145,15 +145,21 @@ function after(refused: Refusal | null, setExpected: (version: number) => void, 
   }
 }
 
-/** A form behind a toggle button (aria-expanded), its draft made from the values when opened. */
+/** A form behind a toggle button (aria-expanded), its draft made from the values when opened;
+ * closed after a saved edit, with the focus back on the button. */
 function Disclosure(props: { label: string; children: (close: () => void) => ComponentChildren }) {
   const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    setOpen(false);
+    toggle.current?.focus();
+  };
   return (
     <div class="disclosure">
-      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button ref={toggle} type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
         {props.label}
       </button>
-      {open && props.children(() => setOpen(false))}
+      {open && props.children(close)}
     </div>
   );
 }
