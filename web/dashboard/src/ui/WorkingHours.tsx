@@ -59,7 +59,7 @@ export function WorkingHours({ state }: { state: State }) {
             remove={removeClosure}
           />
           {stylist && stylistId && mayEditTimeOff(state, stylistId) && (
-            <AddAbsence kind="time off" zone={salon.timeZone} stylistId={stylistId} />
+            <AddAbsence key={stylistId} kind="time off" zone={salon.timeZone} stylistId={stylistId} />
           )}
           {mayEditSalon(state) && stylist && <EditWorkingHours salon={salon} stylist={stylist} />}
           {mayEditSalon(state) && <AddAbsence kind="closure" zone={salon.timeZone} />}
