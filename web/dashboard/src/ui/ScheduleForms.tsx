@@ -171,7 +171,7 @@ interface HoursProps {
 
 export function EditWorkingHours({ salon, stylist }: HoursProps) {
   return (
-    <Disclosure label="Edit weekly hours" key={stylist.stylistId}>
+    <Disclosure label="Edit weekly hours">
       {(close) => <WorkingHoursForm salon={salon} stylist={stylist} close={close} />}
     </Disclosure>
   );

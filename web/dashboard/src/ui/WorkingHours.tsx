@@ -61,7 +61,9 @@ export function WorkingHours({ state }: { state: State }) {
           {stylist && stylistId && mayEditTimeOff(state, stylistId) && (
             <AddAbsence key={stylistId} kind="time off" zone={salon.timeZone} stylistId={stylistId} />
           )}
-          {mayEditSalon(state) && stylist && <EditWorkingHours salon={salon} stylist={stylist} />}
+          {mayEditSalon(state) && stylist && (
+            <EditWorkingHours key={stylist.stylistId} salon={salon} stylist={stylist} />
+          )}
           {mayEditSalon(state) && <AddAbsence kind="closure" zone={salon.timeZone} />}
           {mayEditSalon(state) && <EditSalon salon={salon} />}
         </>
