@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from salonbook import demo_schedule
 from salonbook.auth.tokens import mint_token
 from salonbook.config import Settings
-from salonbook.db import bookings, people, schedule_edits, services
+from salonbook.db import bookings, people, schedule_audit, schedule_edits, services
 from salonbook.db.engine import unit_of_work
-from salonbook.db.schedule_edits import Audit
+from salonbook.db.schedule_audit import Audit
 from salonbook.db.services import Service
 from salonbook.domain.model import Actor, Windows
 from salonbook.domain.roles import Role
@@ -145,28 +145,28 @@ async def _working_time(connection: AsyncConnection, *, now: datetime) -> None:
         user_agent=None,
         now=now,
     )
-    before = schedule_edits.settings_json(SalonSettings())
+    before = schedule_audit.settings_json(SalonSettings())
     await schedule_edits.save_settings(connection, settings=demo_schedule.SETTINGS, now=now)
-    await schedule_edits.record_change(
+    await schedule_audit.record_change(
         connection,
         kind=ScheduleChangeKind.SALON_SETTINGS_SET,
         stylist_id=None,
         audit=audit,
         before=before,
-        after=schedule_edits.settings_json(demo_schedule.SETTINGS),
+        after=schedule_audit.settings_json(demo_schedule.SETTINGS),
     )
     for key, week in demo_schedule.HOURS.items():
         hours = StylistHours(working_hours=week)
         await schedule_edits.save_stylist_hours(
             connection, stylist_id=demo_id(key), hours=hours, now=now
         )
-        await schedule_edits.record_change(
+        await schedule_audit.record_change(
             connection,
             kind=ScheduleChangeKind.WORKING_HOURS_SET,
             stylist_id=demo_id(key),
             audit=audit,
-            before=schedule_edits.hours_json(StylistHours()),
-            after=schedule_edits.hours_json(hours),
+            before=schedule_audit.hours_json(StylistHours()),
+            after=schedule_audit.hours_json(hours),
         )
         start, end = demo_schedule.time_off_span(key, now)
         time_off = await schedule_edits.add_time_off(
@@ -178,13 +178,13 @@ async def _working_time(connection: AsyncConnection, *, now: datetime) -> None:
             actor=audit.actor,
             now=now,
         )
-        await schedule_edits.record_change(
+        await schedule_audit.record_change(
             connection,
             kind=ScheduleChangeKind.TIME_OFF_ADDED,
             stylist_id=demo_id(key),
             audit=audit,
             before=None,
-            after=schedule_edits.absence_json(time_off.id, time_off.absence),
+            after=schedule_audit.absence_json(time_off.id, time_off.absence),
         )
 
 
