@@ -4,6 +4,7 @@ import { ApiError, gql, NetworkFailure, SessionEnded } from "./api";
 import { ADD_NOTE, DETAIL, ME, PAGE, STYLISTS, TRANSITION } from "./documents";
 import { ACTION_LABELS, shift, startOfDay, TARGET_STATUS, type View } from "./format";
 import { startFrom, startLive, stopLive } from "./live";
+import { loadSchedules, scheduleChanged, scheduleHooks } from "./schedules";
 import { expiresAt, forgetToken, keepToken, newIdempotencyKey, storedToken } from "./session";
 import { store } from "./store";
 import type { AvailableAction, Booking, BookingDetail, Note, Person, StatusChange } from "./types";
@@ -32,9 +33,14 @@ export async function signIn(candidate: string): Promise<string | null> {
     store.reset({ token: candidate, me });
     const exp = expiresAt(candidate);
     if (exp !== null) signOutAt(exp);
-    startLive(candidate, { sessionEnded: () => signOut(SESSION_ENDED), resync: () => void refresh() });
+    startLive(candidate, {
+      sessionEnded: () => signOut(SESSION_ENDED),
+      resync: () => void refresh(),
+      scheduleChanged,
+    });
     if (me.role === "ADMIN") void loadStylists();
     void loadPage();
+    void loadSchedules();
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -56,6 +62,8 @@ export async function resumeSession(): Promise<void> {
   const refused = await signIn(kept);
   if (refused !== null) signOut(SESSION_ENDED);
 }
+
+scheduleHooks.sessionEnded = () => signOut(SESSION_ENDED);
 
 export function signOut(message: string | null = null): void {
   window.clearTimeout(expiryTimer);
@@ -109,13 +117,14 @@ export async function loadPage(): Promise<void> {
 function reload(change: Parameters<typeof store.update>[0]): void {
   store.update({ ...change, pageCursors: [null] });
   void loadPage();
+  void loadSchedules();
 }
 
 export const showView = (view: View) => reload({ view });
 export const move = (steps: number) =>
   reload({ anchor: shift(store.state.view, store.state.anchor, steps) });
 export const today = () => reload({ anchor: startOfDay(new Date()) });
-export const filterStylist = (stylistId: string) => reload({ stylistId });
+export const filterStylist = (stylistId: string) => reload({ stylistId, stylistSchedule: null });
 
 export function nextPage(): void {
   const { endCursor, pageCursors } = store.state;
@@ -150,7 +159,7 @@ export function closeBooking(): void {
 /** Refetch what is shown (after RESYNC_REQUIRED, or a refusal that says we were behind). */
 export async function refresh(): Promise<void> {
   const { openId } = store.state;
-  await Promise.all([loadPage(), openId ? loadDetail(openId) : Promise.resolve()]);
+  await Promise.all([loadPage(), loadSchedules(), openId ? loadDetail(openId) : Promise.resolve()]);
 }
 
 type TransitionResult =

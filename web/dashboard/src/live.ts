@@ -4,7 +4,7 @@
 import { createClient, type Client } from "graphql-ws/client";
 import { EVENTS } from "./documents";
 import { store } from "./store";
-import type { BookingEvent } from "./types";
+import type { BookingEvent, ScheduleChangeNotice } from "./types";
 
 const TOKEN_REFUSED = 4403;
 const KEEP_ALIVE = 10_000;
@@ -29,9 +29,15 @@ function closeCode(event: unknown): number | undefined {
 export interface LiveHooks {
   sessionEnded: () => void;
   resync: () => void;
+  /** A schedule edit (working hours, time off, closures, the salon's settings). */
+  scheduleChanged: (notice: ScheduleChangeNotice | null | undefined) => void;
 }
 
-let hooks: LiveHooks = { sessionEnded: () => undefined, resync: () => undefined };
+let hooks: LiveHooks = {
+  sessionEnded: () => undefined,
+  resync: () => undefined,
+  scheduleChanged: () => undefined,
+};
 
 export function startLive(token: string, given: LiveHooks): void {
   stopLive();
@@ -133,6 +139,9 @@ function apply(event: BookingEvent): void {
   switch (event.kind) {
     case "RESYNC_REQUIRED":
       hooks.resync();
+      return;
+    case "SCHEDULE_CHANGED":
+      hooks.scheduleChanged(event.scheduleChange);
       return;
     case "DELETED":
       if (event.bookingId === store.state.openId) store.toast("error", "This booking was deleted.");

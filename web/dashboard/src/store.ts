@@ -2,6 +2,7 @@
 // it. A booking's version never goes backwards, wherever the newer copy came from.
 import { byStart, inRange, rangeOf, startOfDay, type Range, type View } from "./format";
 import type { Booking, BookingDetail, Note, Person, StatusChange, Status } from "./types";
+import type { SalonSchedule, StylistSchedule } from "./types";
 
 export type Connection = "Live" | "Connecting…" | "Reconnecting…" | "Offline";
 
@@ -38,6 +39,11 @@ export interface State {
   undo: { booking: Booking; until: number } | null;
   connection: Connection;
   toasts: Toast[];
+  /** The salon's zone, grid, opening hours and the closures in the range shown. */
+  salon: SalonSchedule | null;
+  /** The stylist in view's hours and time off in the range shown (none: no stylist in view). */
+  stylistSchedule: StylistSchedule | null;
+  scheduleFailed: string | null;
 }
 
 export function initialState(): State {
@@ -61,6 +67,9 @@ export function initialState(): State {
     undo: null,
     connection: "Connecting…",
     toasts: [],
+    salon: null,
+    stylistSchedule: null,
+    scheduleFailed: null,
   };
 }
 

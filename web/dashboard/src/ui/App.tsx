@@ -5,6 +5,7 @@ import { Schedule } from "./Schedule";
 import { Detail } from "./Detail";
 import { Toasts } from "./Toasts";
 import { UndoStatus } from "./UndoStatus";
+import { WorkingHours } from "./WorkingHours";
 
 export function App() {
   const state = useStore();
@@ -23,6 +24,7 @@ export function App() {
       <main class={state.openId ? "layout with-detail" : "layout"}>
         <Schedule state={state} />
         {state.openId && <Detail state={state} />}
+        <WorkingHours state={state} />
       </main>
       <Toasts toasts={state.toasts} />
     </>

@@ -8,7 +8,18 @@ import {
   today,
 } from "../controller";
 import { bookingTime, rangeTitle, STATUS_LABELS } from "../format";
+import { shownSpans } from "../hours";
 import { store, type State } from "../store";
+import type { Booking } from "../types";
+import { covers } from "../zones";
+
+/** A live booking of the stylist in view outside their working time (as the page reads it). */
+function outside(state: State, booking: Booking): boolean {
+  const shown = state.stylistSchedule ? shownSpans(state) : null;
+  if (!shown || booking.stylist.id !== shown.stylistId) return false;
+  if (booking.status === "CANCELLED" || booking.status === "NO_SHOW") return false;
+  return !covers(shown.spans, Date.parse(booking.startTime), Date.parse(booking.endTime));
+}
 
 export function Schedule({ state }: { state: State }) {
   const { view, rows, me } = state;
@@ -82,7 +93,10 @@ export function Schedule({ state }: { state: State }) {
                   }
                 }}
               >
-                <td>{bookingTime(booking, view)}</td>
+                <td>
+                  {bookingTime(booking, view)}
+                  {outside(state, booking) && <span class="outside">Outside working hours</span>}
+                </td>
                 <td>
                   <span class={`status ${status.toLowerCase()}`}>{STATUS_LABELS[status]}</span>
                 </td>
