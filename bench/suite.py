@@ -30,10 +30,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import live_peer, realtime
 from bench import peer as peer_bench
-from bench import realtime
 from bench.cli import command_parser, open_salon, write_report
 from bench.dashboard import DashboardRun, dashboard_table, fill_desks, measure_dashboard
+from bench.live_report import LiveRow, live_ratios, pairs
+from bench.live_report import side_by_side_table as live_table
 from bench.measure import log
 from bench.report import MIB, Row, results_table
 from bench.server import Server, run_server
@@ -53,6 +55,8 @@ class Sizes:
     dashboard_warmup: int
     realtime: list[str]
     """bench.realtime's arguments."""
+    live: list[str]
+    """bench.live_peer's arguments (subscriptions beside PostGraphile)."""
 
 
 FULL = Sizes(
@@ -61,6 +65,7 @@ FULL = Sizes(
     dashboard_requests=300,
     dashboard_warmup=30,
     realtime=["--subscribers", "1000", "--events", "200"],
+    live=["--subscribers", "100,1000", "--events", "100"],
 )
 SMOKE = Sizes(
     transition=Plan(clients=[2, 5], seconds=60.0, warmup=2, at_most=10),
@@ -68,6 +73,7 @@ SMOKE = Sizes(
     dashboard_requests=20,
     dashboard_warmup=5,
     realtime=["--smoke"],
+    live=["--smoke"],
 )
 
 
@@ -86,6 +92,8 @@ class Results:
     peer_dashboard: DashboardRun | None
     write_rss: tuple[int, int] | None
     """Peak RSS of salonbook's server and the peer's after the write bench (with the peer)."""
+    live: tuple[list[LiveRow], dict[str, float]] | None = None
+    """Subscriptions beside the peer (bench/live_peer.py): its rows and idle p50s."""
 
     @property
     def errors(self) -> int:
@@ -134,17 +142,25 @@ async def measure(sizes: Sizes, *, peer: bool = True, workers: int | None = None
     loads["realtime"] = _load()
     log("commit-to-delivery (bench.realtime " + " ".join(sizes.realtime) + ")")
     rows, _ = await realtime.measure_counts(realtime.parse_args(sizes.realtime))
+    live = None
+    if peer:
+        loads["subscriptions beside PostGraphile"] = _load()
+        log("subscriptions beside PostGraphile (bench.live_peer " + " ".join(sizes.live) + ")")
+        live_rows, idle, _ = await live_peer.measure_once(live_peer.parse_args(sizes.live))
+        live = (live_rows, idle)
     ended = loads_now()
     log(f"load average (1/5/15) at the end: {loads_text(ended)}")
     return Results(
         pairs, dashboard, api_peak_rss, rows, where, loads, started, ended, peer_dashboard,
-        write_rss,
+        write_rss, live,
     )  # fmt: skip
 
 
 def run_line(results: Results) -> RunLine:
     peer = results.peer_dashboard
     found = ratios(results.pairs, results.dashboard, peer) if peer else None
+    if found is not None and results.live is not None:
+        found = replace(found, live=live_ratios(results.live[0]))
     return RunLine(results.started, results.ended, found, results.errors)
 
 
@@ -187,12 +203,38 @@ def summary_table(results: Results) -> str:
             f"| commit-to-delivery, {row.subscribers:,} subscribers: p50 / p99 ms "
             f"| {_ms(row.p50)} / **{_ms(row.p99)}** | p99 ≤ 50 |"
         )
+    if results.live is not None:
+        rows, idle = results.live
+        lines.append(
+            f"| subscriptions: idle commit → first subscriber p50 ms "
+            f"| **{_ms(idle['salonbook'])}** | ≤ 2 |"
+        )
+        for ours, theirs in pairs(rows):
+            lines.append(
+                f"| subscriptions, {ours.subscribers:,} subscribers: PostGraphile ÷ salonbook "
+                f"p50 / p99 ({_ms(theirs.p50)} / {_ms(theirs.p99)} ms) "
+                f"| {theirs.p50 / ours.p50:.2f} / **{theirs.p99 / ours.p99:.2f}** | ≥ 1.0 |"
+            )
     peaks = [results.api_peak_rss, *(row.peak_rss for row in results.realtime)]
     lines.append(
         f"| server peak RSS MiB (API server: transitions + dashboard; realtime server) "
         f"| {' ; '.join(f'{peak / MIB:.0f}' for peak in peaks)} | |"
     )
     return "\n".join(lines)
+
+
+def _live_beside_peer(results: Results) -> list[str]:
+    if results.live is None:
+        return []
+    rows, idle = results.live
+    return [
+        "## Subscriptions beside PostGraphile v5 (bench/live_peer.py)",
+        "",
+        "Ratios: PostGraphile ÷ salonbook (≥ 1.0: salonbook at least as good).",
+        "",
+        live_table(rows, idle),
+        "",
+    ]
 
 
 def _beside_peer(results: Results) -> list[str]:
@@ -227,6 +269,7 @@ def report(results: Results, *, smoke: bool, seconds: float, workers: int | None
         summary_table(results),
         "",
         *_beside_peer(results),
+        *_live_beside_peer(results),
         "## transitionBooking",
         "",
         transition_table(results.pairs),
@@ -272,7 +315,9 @@ async def run(args: argparse.Namespace) -> bool:
         took = time.monotonic() - started
         reports.append(report(results, smoke=args.smoke, seconds=took, workers=args.workers))
         lines.append(run_line(results))
-        sound = sound and results.errors == 0 and all(row.sound for row in results.realtime)
+        live_sound = results.live is None or all(row.sound for row in results.live[0])
+        sound = sound and results.errors == 0 and live_sound
+        sound = sound and all(row.sound for row in results.realtime)
     text = "\n".join(reports)
     if args.repeat > 1:
         text = "\n".join([
