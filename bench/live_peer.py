@@ -59,6 +59,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=250, help="handshakes at a time")
     parser.add_argument("--stall", type=float, default=30.0)
     parser.add_argument("--repeat", type=int, default=1, metavar="N")
+    parser.add_argument(
+        "--peer-booking", choices=("payload", "read"), default="payload",
+        help="the peer's event booking: from the NOTIFY payload (default), or read per "
+        "subscriber (PostGraphile's documented pattern; bench/peers/postgraphile/server.mjs)",
+    )  # fmt: skip
     parser.add_argument("--smoke", action="store_true", help="seconds-long sizes")
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -181,7 +186,9 @@ async def measure_once(args: argparse.Namespace) -> tuple[list[LiveRow], dict[st
         ours, theirs = ids[:per_target], ids[per_target:]
         await peer_schema.copy_pending(database.dsn, theirs)
         server = await stack.enter_async_context(run_server(database.url))
-        peer_server = await stack.enter_async_context(peer_bench.run_peer(database.dsn))
+        peer_server = await stack.enter_async_context(
+            peer_bench.run_peer(database.dsn, event_booking=args.peer_booking)
+        )
         targets = [
             salonbook_target(server, await stack.enter_async_context(
                 Committer(database.dsn, system_id=salon.system.id))),

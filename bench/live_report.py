@@ -15,6 +15,7 @@ from bench.report import Tally, percentile
 from bench.side_by_side import Loads, loads_text
 
 SALONBOOK, PEER = "salonbook", "PostGraphile"
+PEER_BOOKING = {"payload": "from the NOTIFY payload", "read": "read per subscriber"}
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,9 @@ def report(runs: Sequence[Run], *, where: str, args: argparse.Namespace) -> str:
         "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {where}; {machine}; Python "
         f"{platform.python_version()}; salonbook: one uvicorn process, PostGraphile 5: one Node "
-        f"process; {args.events} measured changes per count, each once the previous reached "
-        f"every subscriber; {args.idle} idle changes. Ratios: PostGraphile ÷ salonbook "
+        f"process, its events' booking {PEER_BOOKING[args.peer_booking]} (server.mjs); "
+        f"{args.events} measured changes per count, each once the previous reached every "
+        f"subscriber; {args.idle} idle changes. Ratios: PostGraphile ÷ salonbook "
         "(≥ 1.0: salonbook at least as good). bench/live_peer.py says what each figure is.",
         "",
     ]

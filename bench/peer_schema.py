@@ -133,7 +133,8 @@ BEGIN
     PERFORM pg_notify(
         '{TOPIC_PREFIX}' || v_booking.stylist_id::text,
         json_build_object('id', v_event_id, 'kind', 'STATUS_CHANGED',
-                          'bookingId', v_booking.id)::text
+                          'bookingId', v_booking.id, 'status', v_to,
+                          'version', v_booking.version + 1)::text
     );
     RETURN v_change;
 END;
