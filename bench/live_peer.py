@@ -54,7 +54,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = command_parser("python -m bench.live_peer", __doc__)
     parser.add_argument("--subscribers", type=counts, default=[100, 1000])
     parser.add_argument("--events", type=int, default=100, help="measured changes per count")
-    parser.add_argument("--idle", type=int, default=50, help="idle changes (one subscriber)")
+    parser.add_argument("--idle", type=int, default=20, help="idle changes (one subscriber)")
+    parser.add_argument(
+        "--idle-spacing-ms", type=float, default=1100.0,
+        help="pause before each idle change (default 1,100 ms: a quiet salon, longer than "
+        "the pool's ping-after-idle second)",
+    )  # fmt: skip
     parser.add_argument("--spacing-ms", type=float, default=20.0)
     parser.add_argument("--batch", type=int, default=250, help="handshakes at a time")
     parser.add_argument("--stall", type=float, default=30.0)
@@ -68,7 +73,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.smoke:
-        args.subscribers, args.events, args.idle = [10], 5, 5
+        args.subscribers, args.events, args.idle, args.idle_spacing_ms = [10], 5, 3, 200.0
     if args.output is None:
         args.output = RESULTS / ("live-peer-smoke.md" if args.smoke else "live-peer.md")
     return args
@@ -153,7 +158,7 @@ async def measure_count(run: Run, n: int, bookings: list[uuid.UUID],
 
 
 async def measure_idle(target: Target, salon: Salon, token: str, bookings: list[uuid.UUID],
-                       stall: float) -> tuple[float, int]:  # fmt: skip
+                       stall: float, spacing: float) -> tuple[float, int]:  # fmt: skip
     """p50 of commit returned → the one subscriber's receipt, and the deliveries missing."""
     arrivals = Arrivals()
     server = target.server
@@ -164,7 +169,7 @@ async def measure_idle(target: Target, salon: Salon, token: str, bookings: list[
     commits = []
     try:
         for booking_id in bookings:
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(spacing)
             commits += await target.committer.confirm([booking_id], spacing=0)
             await arrivals.wait(str(booking_id), 1, within=stall)
     finally:
@@ -203,7 +208,9 @@ async def measure_once(args: argparse.Namespace) -> tuple[list[LiveRow], dict[st
         idle, rows = {}, []
         for target, pool in zip(targets, (ours, theirs), strict=True):
             idle_ids = [pool.pop() for _ in range(args.idle)]
-            idle_p50, missing = await measure_idle(target, salon, tokens[0], idle_ids, args.stall)
+            spacing = args.idle_spacing_ms / 1000
+            idle_p50, missing = await measure_idle(target, salon, tokens[0], idle_ids,
+                                                   args.stall, spacing)  # fmt: skip
             idle[target.name] = idle_p50
             log(f"{target.name}: idle commit → subscriber p50 {idle_p50 * 1000:.2f} ms"
                 + (f", {missing} missing or wrong" if missing else ""))  # fmt: skip

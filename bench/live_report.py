@@ -144,8 +144,9 @@ def report(runs: Sequence[Run], *, where: str, args: argparse.Namespace) -> str:
         f"{platform.python_version()}; salonbook: one uvicorn process, PostGraphile 5: one Node "
         f"process, its events' booking {PEER_BOOKING[args.peer_booking]} (server.mjs); "
         f"{args.events} measured changes per count, each once the previous reached every "
-        f"subscriber; {args.idle} idle changes. Ratios: PostGraphile ÷ salonbook "
-        "(≥ 1.0: salonbook at least as good). bench/live_peer.py says what each figure is.",
+        f"subscriber; {args.idle} idle changes, {args.idle_spacing_ms:g} ms apart. Ratios: "
+        "PostGraphile ÷ salonbook (≥ 1.0: salonbook at least as good). bench/live_peer.py "
+        "says what each figure is.",
         "",
     ]
     if len(runs) > 1:

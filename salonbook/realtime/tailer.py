@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
 from collections.abc import Hashable, Sequence
 from datetime import timedelta
 
@@ -33,22 +32,6 @@ WRITES_PER_TURN = 500
 """Live writes between two turns of the event loop: writing one event to thousands of
 subscribers takes long enough that requests and pongs should not wait for all of it
 (docs/benchmarks.md)."""
-PREFETCH_MAX = 256
-"""At most this many bookings named by notifications are loaded ahead of one outbox read."""
-
-
-def named_in(payload: object) -> tuple[int, uuid.UUID] | None:
-    """The event and booking ids of a notification's payload (`event id:booking id`,
-    db/guards.py); None for anything else (a reconnection, another backend's announcement)."""
-    if not isinstance(payload, str):
-        return None
-    event, colon, booking = payload.partition(":")
-    if not colon:
-        return None
-    try:
-        return int(event), uuid.UUID(booking)
-    except ValueError:
-        return None
 
 
 class Tailer:
@@ -72,8 +55,6 @@ class Tailer:
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._subscribed = asyncio.Event()
-        self._heard: dict[int, uuid.UUID] = {}
-        """Events (and their bookings) notified since the last outbox read."""
         self.position: Snapshot | None = None
         self.windows_read = 0
 
@@ -114,10 +95,7 @@ class Tailer:
         # first-subscriber bookkeeping is never raced by concurrent GraphQL subscriptions.
         async with self._broadcast.subscribe(EVENTS_CHANNEL) as subscriber:
             self._subscribed.set()
-            async for event in subscriber:  # type: ignore[union-attr]
-                named = named_in(getattr(event, "message", None))
-                if named is not None and len(self._heard) < PREFETCH_MAX:
-                    self._heard[named[0]] = named[1]
+            async for _ in subscriber:  # type: ignore[union-attr]
                 self._wake.set()
 
     async def _run(self) -> None:
@@ -161,31 +139,14 @@ class Tailer:
     async def _advance(self) -> None:
         before = self.position
         assert before is not None
-        heard, self._heard = self._heard, {}
-        loaders = Loaders(self._engine)
-        # The bookings the notifications name are loaded beside the outbox read, on the pool's
-        # other connection: a live event's `booking` (as it is now) then costs no round trip
-        # after the read. The read alone decides what is delivered.
-        ahead = None
-        if heard and self._feeds:
-            ahead = self._load_ahead(loaders, set(heard.values()))
-        try:
-            async with self._engine.connect() as connection:  # one statement: no BEGIN/ROLLBACK
-                after, events = await outbox.read_window(connection, before=before)
-        except BaseException:
-            if ahead is not None:
-                ahead.cancel()
-            raise
-        if ahead is not None:
-            await ahead
-            # read before the commit of an event the read found but no notification named yet:
-            # such an event's booking is read again after it
-            ahead_of = {e.booking_id for e in events if e.id not in heard} & set(heard.values())
-            loaders.booking.clear_many(ahead_of)
+        async with self._engine.connect() as connection:  # one statement: no BEGIN/ROLLBACK
+            after, events, booked = await outbox.read_window(connection, before=before)
         self.windows_read += 1
         if not events:
             self.position = after
             return
+        loaders = Loaders(self._engine)
+        loaders.booking.prime_many(booked)  # read with the events: no round trip to render
         now = self._clock.now()
         deliveries = [
             Delivery(event, EventCursor(before, after, event.id, now), loaders) for event in events
@@ -194,17 +155,6 @@ class Tailer:
         self.position = after
         if live:
             await _deliver_live(live)
-
-    @staticmethod
-    def _load_ahead(loaders: Loaders, bookings: set[uuid.UUID]) -> asyncio.Future[None]:
-        async def load() -> None:
-            try:
-                await loaders.booking.load_many(list(bookings))
-            except Exception as error:  # the fields load them again, and meet what is wrong
-                unless_stopping(error)
-                loaders.booking.clear_all()
-
-        return asyncio.ensure_future(load())
 
 
 LiveGroups = list[tuple[Delivery, dict[Hashable, list[Feed]]]]
