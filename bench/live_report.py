@@ -112,6 +112,31 @@ def side_by_side_table(rows: Sequence[LiveRow], idle: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
+def summary_lines(rows: Sequence[LiveRow], idle: dict[str, float]) -> list[str]:
+    """The suite's summary lines (figure | measured | target)."""
+    lines = [f"| subscriptions: idle commit → first subscriber p50 ms "
+             f"| **{_ms(idle[SALONBOOK])}** | ≤ 2 |"]  # fmt: skip
+    for ours, theirs in pairs(rows):
+        lines.append(
+            f"| subscriptions, {ours.subscribers:,} subscribers: PostGraphile ÷ salonbook "
+            f"p50 / p99 ({_ms(theirs.p50)} / {_ms(theirs.p99)} ms) "
+            f"| {_ratio(theirs.p50, ours.p50)} / **{_ratio(theirs.p99, ours.p99)}** | ≥ 1.0 |"
+        )
+    return lines
+
+
+def live_section(rows: Sequence[LiveRow], idle: dict[str, float]) -> list[str]:
+    """The suite's section for this part."""
+    return [
+        "## Subscriptions beside PostGraphile v5 (bench/live_peer.py)",
+        "",
+        "Ratios: PostGraphile ÷ salonbook (≥ 1.0: salonbook at least as good).",
+        "",
+        side_by_side_table(rows, idle),
+        "",
+    ]
+
+
 def _faults(row: LiveRow) -> str:
     return f"{row.missing}, {row.duplicated}, {row.out_of_order}, {row.wrong}, {row.problems}"
 

@@ -3,18 +3,20 @@ markdown table with its target, and written to bench/results/suite.md (suite-smo
 
     uv run python -m bench.suite [--smoke] [--repeat N] [--bookings N] [--no-peer] [--workers N]
 
-In order: transitionBooking over HTTP and in raw SQL at 4, 16 and 64 clients (bench/transition.py),
-and the same status change through PostGraphile v5, the peer (bench/peer.py; its peak RSS and
-salonbook's read after this write bench), then the table is filled to 1,000,000 bookings and the
-dashboard query timed (bench/dashboard.py) against the same server process, whose peak RSS is
-then read, and the same week through the peer; then commit-to-delivery at 1,000 subscribers
-(bench/realtime.py, a fresh server and database of its own). DATABASE_URL set: throwaway
-databases on that server; else embedded PostgreSQL. `--smoke` runs seconds-long sizes only to
-prove that everything still runs: its figures mean nothing. `--repeat N` runs it all N times
-and ends with one line of salonbook/PostGraphile ratios per run, with its load averages.
-`--bookings N` fills N bookings instead (shorter repeated runs); `--no-peer` leaves PostGraphile
-out (no Node needed); `--workers N` serves salonbook as `salonbook serve --workers N` (its CPU
-summed over the workers, its peak RSS the largest worker's), the peer staying one process."""
+In order: transitionBooking over HTTP and in raw SQL at 4, 16 and 64 clients
+(bench/transition.py), and the same status change through PostGraphile v5, the peer
+(bench/peer.py; its peak RSS and salonbook's read after this write bench), then the table is
+filled to 1,000,000 bookings and the dashboard query timed (bench/dashboard.py) against the same
+server process, whose peak RSS is then read, and the same week through the peer; then
+commit-to-delivery at 1,000 subscribers (bench/realtime.py, a fresh server and database of its
+own), and with the peer, subscriptions side by side at 100 and 1,000 subscribers
+(bench/live_peer.py, fresh servers and database). DATABASE_URL set: throwaway databases on that
+server; else embedded PostgreSQL. `--smoke` runs seconds-long sizes only to prove that everything
+still runs: its figures mean nothing. `--repeat N` runs it all N times and ends with one line of
+salonbook/PostGraphile ratios per run, with its load averages. `--bookings N` fills N bookings
+instead (shorter repeated runs); `--no-peer` leaves PostGraphile out (no Node needed);
+`--workers N` serves salonbook as `salonbook serve --workers N` (its CPU summed over the
+workers, its peak RSS the largest worker's), the peer staying one process."""
 
 from __future__ import annotations
 
@@ -34,8 +36,7 @@ from bench import live_peer, realtime
 from bench import peer as peer_bench
 from bench.cli import command_parser, open_salon, write_report
 from bench.dashboard import DashboardRun, dashboard_table, fill_desks, measure_dashboard
-from bench.live_report import LiveRow, live_ratios, pairs
-from bench.live_report import side_by_side_table as live_table
+from bench.live_report import LiveRow, live_ratios, live_section, summary_lines
 from bench.measure import log
 from bench.report import MIB, Row, results_table
 from bench.server import Server, run_server
@@ -204,37 +205,13 @@ def summary_table(results: Results) -> str:
             f"| {_ms(row.p50)} / **{_ms(row.p99)}** | p99 ≤ 50 |"
         )
     if results.live is not None:
-        rows, idle = results.live
-        lines.append(
-            f"| subscriptions: idle commit → first subscriber p50 ms "
-            f"| **{_ms(idle['salonbook'])}** | ≤ 2 |"
-        )
-        for ours, theirs in pairs(rows):
-            lines.append(
-                f"| subscriptions, {ours.subscribers:,} subscribers: PostGraphile ÷ salonbook "
-                f"p50 / p99 ({_ms(theirs.p50)} / {_ms(theirs.p99)} ms) "
-                f"| {theirs.p50 / ours.p50:.2f} / **{theirs.p99 / ours.p99:.2f}** | ≥ 1.0 |"
-            )
+        lines += summary_lines(*results.live)
     peaks = [results.api_peak_rss, *(row.peak_rss for row in results.realtime)]
     lines.append(
         f"| server peak RSS MiB (API server: transitions + dashboard; realtime server) "
         f"| {' ; '.join(f'{peak / MIB:.0f}' for peak in peaks)} | |"
     )
     return "\n".join(lines)
-
-
-def _live_beside_peer(results: Results) -> list[str]:
-    if results.live is None:
-        return []
-    rows, idle = results.live
-    return [
-        "## Subscriptions beside PostGraphile v5 (bench/live_peer.py)",
-        "",
-        "Ratios: PostGraphile ÷ salonbook (≥ 1.0: salonbook at least as good).",
-        "",
-        live_table(rows, idle),
-        "",
-    ]
 
 
 def _beside_peer(results: Results) -> list[str]:
@@ -269,7 +246,7 @@ def report(results: Results, *, smoke: bool, seconds: float, workers: int | None
         summary_table(results),
         "",
         *_beside_peer(results),
-        *_live_beside_peer(results),
+        *(live_section(*results.live) if results.live else []),
         "## transitionBooking",
         "",
         transition_table(results.pairs),
