@@ -92,16 +92,19 @@ async def _wait_ready(server: Server, *, within: float) -> None:
 
 
 @contextlib.asynccontextmanager
-async def run_peer(dsn: str, *, start_timeout: float = 120.0) -> AsyncIterator[Server]:
+async def run_peer(
+    dsn: str, *, start_timeout: float = 120.0, event_booking: str = "payload"
+) -> AsyncIterator[Server]:
     """`node server.mjs` on a free port, production mode, pool of 10 like salonbook's; stopped
-    (SIGTERM, then SIGKILL) on the way out."""
+    (SIGTERM, then SIGKILL) on the way out. `event_booking`: how its subscription answers an
+    event's booking (server.mjs: payload, or read per subscriber)."""
     ensure_installed()
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEER_")}
     env.update({
         "PEER_DATABASE_URL": dsn, "PEER_PORT": str(port),
         "PEER_JWT_SECRET": DEVELOPMENT_JWT_SECRET, "NODE_ENV": "production",
-        "GRAPHILE_ENV": "production",
+        "GRAPHILE_ENV": "production", "PEER_EVENT_BOOKING": event_booking,
     })  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="salonbook-bench-peer-") as logs:
         log_path = Path(logs) / "peer.log"

@@ -8,7 +8,8 @@ own so that salonbook's server does not hear the peer's changes), and one functi
 `peer.transition_booking(booking_id, action)`, that does in one statement what salonbook's
 status change does: the caller's stored role (from the claims' `sub`), lock the row NOWAIT, the
 transition table's permit (action, status, role, own booking, reason), the audit row, the
-update checked by the guard, the outbox event and its NOTIFY.
+update checked by the guard, the outbox event and its NOTIFY, and a NOTIFY on the stylist's
+topic for the peer's bookingEvents subscription (bench/live_peer.py).
 
 The read: `peer.stylist_week(stylist_id, starts_after, starts_before)`, a STABLE SQL function
 over salonbook's own `public.bookings` (inlined by PostgreSQL, so the same index scan on
@@ -28,6 +29,9 @@ from salonbook.db import guards
 
 TABLES = ("bookings", "booking_status_history", "booking_events")
 EVENTS_CHANNEL = "peer_booking_events"
+TOPIC_PREFIX = "peer_stylist:"
+"""The status change's NOTIFY topic, the stylist's id after it: what the peer's bookingEvents
+subscription listens to (a channel per stylist, PostGraphile's pattern for filtered topics)."""
 
 
 def _replaced(text: str, old: str, new: str) -> str:
@@ -63,6 +67,7 @@ DECLARE
     v_reason_required boolean;
     v_change peer.booking_status_history;
     v_at timestamptz := now();
+    v_event_id bigint;
 BEGIN
     IF v_actor IS NULL THEN
         RAISE EXCEPTION 'sign in first' USING ERRCODE = 'insufficient_privilege';
@@ -122,6 +127,14 @@ BEGIN
     ) VALUES (
         v_booking.id, v_booking.stylist_id, v_booking.customer_id, 'STATUS_CHANGED',
         v_change.id, v_at
+    ) RETURNING id INTO v_event_id;
+    -- PostGraphile's subscription (bench/peers/postgraphile/server.mjs) listens on the
+    -- stylist's topic; delivered at commit, in commit order
+    PERFORM pg_notify(
+        '{TOPIC_PREFIX}' || v_booking.stylist_id::text,
+        json_build_object('id', v_event_id, 'kind', 'STATUS_CHANGED',
+                          'bookingId', v_booking.id, 'status', v_to,
+                          'version', v_booking.version + 1)::text
     );
     RETURN v_change;
 END;
@@ -239,5 +252,15 @@ async def copy_chairs(dsn: str, chairs: Sequence[Chair], *, system_id: Any) -> N
                 await connection.execute(
                     "SELECT peer.transition_booking($1, 'CONFIRM')", booking_id
                 )
+    finally:
+        await connection.close()
+
+
+async def copy_pending(dsn: str, booking_ids: Sequence[Any]) -> None:
+    """salonbook's PENDING bookings copied into the peer's table, same ids, still PENDING (the
+    realtime side by side confirms each copy through the peer's own mutation)."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(_COPY_BOOKINGS, list(booking_ids))
     finally:
         await connection.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bench.dashboard import DashboardRun
 from bench.report import MIB
@@ -50,6 +50,8 @@ class Ratios:
     week_p50: float
     week_p99: float
     """PostGraphile's ÷ salonbook's."""
+    live: dict[int, tuple[float, float]] = field(default_factory=dict)
+    """Per subscriber count: PostGraphile's subscription p50 and p99 ÷ salonbook's."""
 
 
 def ratios(pairs: Sequence[Pair], week: DashboardRun, peer_week: DashboardRun) -> Ratios:
@@ -120,17 +122,22 @@ def repeat_table(runs: Sequence[RunLine]) -> str:
     head = ["run", "load 1/5/15 at start", "at end"]
     head += [f"{n} clients: changes/s ratio" for n in counts]
     head += [f"{n} clients: p99 ratio" for n in counts]
-    head += ["week p50 ratio", "week p99 ratio", "errors"]
+    head += ["week p50 ratio", "week p99 ratio"]
+    live = sorted({n for run in runs if run.ratios for n in run.ratios.live})
+    head += [f"{n:,} subscribers: p50 / p99 ratio" for n in live]
+    head += ["errors"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for index, run in enumerate(runs, start=1):
         cells = [str(index), loads_text(run.started), loads_text(run.ended)]
         r = run.ratios
         if r is None:
-            cells += [""] * (2 * len(counts) + 2)
+            cells += [""] * (2 * len(counts) + 2 + len(live))
         else:
             cells += [f"{r.throughput.get(n, 0.0):.2f}" for n in counts]
             cells += [f"{r.write_p99.get(n, 0.0):.2f}" for n in counts]
             cells += [f"{r.week_p50:.2f}", f"{r.week_p99:.2f}"]
+            cells += [" / ".join(f"{x:.2f}" for x in r.live[n]) if n in r.live else ""
+                      for n in live]  # fmt: skip
         cells.append(str(run.errors))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

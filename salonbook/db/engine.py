@@ -38,10 +38,12 @@ def create_engine(
     pool_size: int = 10,
     statement_timeout_ms: int = 5000,
     connect_timeout: float = 3.0,
+    ping_after_idle: float | None = PING_AFTER_IDLE_SECONDS,
 ) -> AsyncEngine:
     """Every wait is bounded: connecting (`connect_timeout`), waiting for a pooled connection
     (the same), a statement and a lock on the server (`statement_timeout_ms`), and a reply on
-    the client side (a second more: a server that stops answering does not hang a request)."""
+    the client side (a second more: a server that stops answering does not hang a request).
+    `ping_after_idle`: see ping_when_idle (None: never a round trip before use)."""
     engine = create_async_engine(
         url,
         # pool_size is also the most: a connection opened beyond the pool (an "overflow" one)
@@ -62,7 +64,7 @@ def create_engine(
             },
         },
     )
-    ping_when_idle(engine)
+    ping_when_idle(engine, idle_seconds=ping_after_idle)
     keep_driver(engine)
     return engine
 
@@ -97,13 +99,17 @@ def in_transaction(connection: AsyncConnection) -> Any:
     return driver
 
 
-def ping_when_idle(engine: AsyncEngine, *, idle_seconds: float = PING_AFTER_IDLE_SECONDS) -> None:
+def ping_when_idle(
+    engine: AsyncEngine, *, idle_seconds: float | None = PING_AFTER_IDLE_SECONDS
+) -> None:
     """Check a pooled connection before use, like pool_pre_ping, but only a round trip when it
     sat idle for a while: one back from use a moment ago is alive unless its socket closed
     (a terminated backend or a restarted server closes it), and pool_pre_ping's asyncpg ping
     costs three round trips (BEGIN, ";", ROLLBACK) on every checkout. A dead connection is
     replaced by a fresh one (the pool retries on DisconnectionError), and so is one given back
-    inside a transaction (an interrupted unit of work that could not end it)."""
+    inside a transaction (an interrupted unit of work that could not end it). With
+    `idle_seconds` None, never a ping: for a caller that retries a failed statement itself and
+    whose first statement after a quiet spell must not wait three round trips (the tailer)."""
     pool = engine.sync_engine.pool
 
     @event.listens_for(pool, "checkin")
@@ -118,6 +124,8 @@ def ping_when_idle(engine: AsyncEngine, *, idle_seconds: float = PING_AFTER_IDLE
         if driver.is_in_transaction():  # left in one by an interrupted unit: never reused
             raise DisconnectionError("the connection was returned inside a transaction")
         returned_at = record.info.get(_RETURNED_AT)
+        if idle_seconds is None:
+            return
         if returned_at is None or time.monotonic() - returned_at > idle_seconds:
             try:
                 dbapi_connection.ping()

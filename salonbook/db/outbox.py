@@ -10,6 +10,7 @@ from uuid import UUID
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from salonbook.db.bookings import Booking, booking_from_row
 from salonbook.db.engine import driver_of
 from salonbook.db.events import EventKind
 from salonbook.db.tables import Columns
@@ -110,6 +111,21 @@ async def current_snapshot(engine: AsyncEngine) -> Snapshot:
         return Snapshot.parse(str((await connection.execute(_NOW)).scalar_one()))
 
 
+# The tailer's read: the same window, each event with its booking as it is in the statement's
+# snapshot (after the event's commit, since the event is visible in it), so that a live event's
+# `booking` costs no round trip after the read. `b` is the whole row (a composite, decoded by
+# the driver); NULL once deleted.
+_WINDOW_WITH_BOOKINGS = (
+    _WINDOW.replace(f"SELECT p.now::text AS snap, {_COLUMNS}",
+                    f"SELECT p.now::text AS snap, {_COLUMNS}, b AS booking")
+    .replace("    ORDER BY",
+             "    LEFT JOIN bookings b ON b.id = e.booking_id AND b.deleted_at IS NULL\n"
+             "    ORDER BY")
+)  # fmt: skip
+assert _WINDOW_WITH_BOOKINGS.count("b AS booking") == 1
+assert _WINDOW_WITH_BOOKINGS.count("LEFT JOIN bookings b") == 1
+
+
 async def read_after(
     connection: AsyncConnection, *, before: Snapshot, window: Snapshot, last_id: int
 ) -> tuple[Snapshot, list[OutboxEvent]]:
@@ -122,9 +138,17 @@ async def read_after(
 
 async def read_window(
     connection: AsyncConnection, *, before: Snapshot
-) -> tuple[Snapshot, list[OutboxEvent]]:
-    """The rows committed after `before`, up to a fresh snapshot, in id order."""
-    return await read_after(connection, before=before, window=before, last_id=0)
+) -> tuple[Snapshot, list[OutboxEvent], dict[UUID, Booking | None]]:
+    """The rows committed after `before`, up to a fresh snapshot, in id order; and their
+    bookings as they are in that snapshot (None once deleted)."""
+    rows = await driver_of(connection).fetch(_WINDOW_WITH_BOOKINGS, str(before), str(before), 0)
+    snapshot = Snapshot.parse(rows[0]["snap"])
+    events = [_event(row) for row in rows if row["id"] is not None]
+    found = {row["booking_id"]: row["booking"] for row in rows if row["id"] is not None}
+    return snapshot, events, {
+        booking_id: None if booking is None else booking_from_row(booking)
+        for booking_id, booking in found.items()
+    }  # fmt: skip
 
 
 PURGE_MARGIN = timedelta(hours=1)

@@ -65,6 +65,9 @@ async def realtime(
         pool_size=RESERVED_CONNECTIONS,
         statement_timeout_ms=settings.statement_timeout_ms,
         connect_timeout=settings.db_connect_timeout_seconds,
+        # the first read after a quiet spell is a live event's: no ping (three round trips)
+        # before it; a dead connection fails the read, which the tailer retries on a fresh one
+        ping_after_idle=None,
     )
     listener = make_listener(settings, url=url)
     broadcast = Broadcast(backend=listener)

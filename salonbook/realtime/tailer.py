@@ -140,12 +140,13 @@ class Tailer:
         before = self.position
         assert before is not None
         async with self._engine.connect() as connection:  # one statement: no BEGIN/ROLLBACK
-            after, events = await outbox.read_window(connection, before=before)
+            after, events, booked = await outbox.read_window(connection, before=before)
         self.windows_read += 1
         if not events:
             self.position = after
             return
         loaders = Loaders(self._engine)
+        loaders.booking.prime_many(booked)  # read with the events: no round trip to render
         now = self._clock.now()
         deliveries = [
             Delivery(event, EventCursor(before, after, event.id, now), loaders) for event in events

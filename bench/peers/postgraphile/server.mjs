@@ -8,12 +8,25 @@
 // pgSettings: PostGraphile wraps the request's statements in a transaction that starts with
 // set_config(..., true) for each setting (local to that transaction).
 //
+// The realtime peer: `bookingEvents(stylistId)`, a subscription over graphql-transport-ws
+// (grafserv's websockets) built as PostGraphile v5 documents it: Grafast's listen() step on the
+// pgSubscriber (one LISTEN connection, a channel per topic) for the topic the status change
+// NOTIFYs at commit (`peer_stylist:<stylist id>`, bench/peer_schema.py), and for each event the
+// booking: PEER_EVENT_BOOKING=read (PostGraphile's documented pattern) reads it per event and
+// subscriber with the subscriber's own claims (`PeerBooking`); =payload (the default, the
+// fastest PostGraphile we know how to write) answers from the NOTIFY's payload, the booking as
+// the change left it, with no SQL (`PeerBookingState`). A stylist may follow only their own
+// bookings, an admin or the system anyone's (salonbook's rule for the same filter).
+//
 //   PEER_DATABASE_URL=postgres://... PEER_PORT=5678 PEER_JWT_SECRET=... \
 //     node_modules/.bin/node server.mjs
 import { createServer } from "node:http";
 
 import jwt from "jsonwebtoken";
 import { postgraphile } from "postgraphile";
+import { jsonParse } from "postgraphile/@dataplan/json";
+import { context, lambda, listen } from "postgraphile/grafast";
+import { extendSchema, gql } from "postgraphile/utils";
 import { makePgService } from "postgraphile/adaptors/pg";
 import { grafserv } from "postgraphile/grafserv/node";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
@@ -50,8 +63,92 @@ function claimsOf(authorization) {
   return entry;
 }
 
+const TOPIC_PREFIX = "peer_stylist:"; // bench/peer_schema.py: TOPIC_PREFIX
+const EVENT_BOOKING = env("PEER_EVENT_BOOKING", "payload");
+if (!["payload", "read"].includes(EVENT_BOOKING)) throw new Error("PEER_EVENT_BOOKING?");
+const SEES_EVERY_STYLIST = new Set(["admin", "system"]);
+
+const BookingEventsPlugin = extendSchema((build) => {
+  const bookings = Object.values(build.input.pgRegistry.pgResources).find(
+    (r) => !r.parameters && r.codec.extensions?.pg?.schemaName === "peer"
+      && r.codec.extensions?.pg?.name === "bookings",
+  );
+  if (!bookings) throw new Error("no resource for peer.bookings");
+  return {
+    typeDefs: gql`
+      type PeerBookingState {
+        rowId: UUID!
+        status: String!
+        version: Int!
+      }
+      type PeerBookingEvent {
+        cursor: String!
+        kind: String!
+        bookingId: UUID!
+        booking: ${EVENT_BOOKING === "read" ? "PeerBooking" : "PeerBookingState"}
+      }
+      extend type Subscription {
+        bookingEvents(stylistId: UUID!): PeerBookingEvent!
+      }
+    `,
+    objects: {
+      Subscription: {
+        plans: {
+          bookingEvents: {
+            subscribePlan(_$root, fieldArgs) {
+              const $claims = context().get("claims");
+              const $topic = lambda([$claims, fieldArgs.getRaw("stylistId")], ([claims, id]) => {
+                if (!claims) throw new Error("sign in first");
+                if (!SEES_EVERY_STYLIST.has(claims.role) && claims.sub !== id) {
+                  throw new Error("a stylist follows only their own bookings");
+                }
+                return TOPIC_PREFIX + id;
+              });
+              return listen(context().get("pgSubscriber"), $topic, jsonParse);
+            },
+            plan($event) {
+              return $event;
+            },
+          },
+        },
+      },
+      PeerBookingEvent: {
+        plans: {
+          cursor($event) {
+            return lambda($event.get("id"), (id) => String(id));
+          },
+          kind($event) {
+            return $event.get("kind");
+          },
+          bookingId($event) {
+            return $event.get("bookingId");
+          },
+          booking($event) {
+            if (EVENT_BOOKING === "read") return bookings.get({ id: $event.get("bookingId") });
+            return $event;
+          },
+        },
+      },
+      PeerBookingState: {
+        plans: {
+          rowId($event) {
+            return $event.get("bookingId");
+          },
+          status($event) {
+            return $event.get("status");
+          },
+          version($event) {
+            return $event.get("version");
+          },
+        },
+      },
+    },
+  };
+});
+
 const preset = {
   extends: [PostGraphileAmberPreset],
+  plugins: [BookingEventsPlugin],
   pgServices: [
     makePgService({
       connectionString: env("PEER_DATABASE_URL"),
@@ -59,19 +156,25 @@ const preset = {
       poolConfig: { max: poolSize },
     }),
   ],
-  grafserv: { graphiql: false, graphiqlOnGraphQLGET: false, watch: false, websockets: false },
+  grafserv: { graphiql: false, graphiqlOnGraphQLGET: false, watch: false, websockets: true },
   grafast: {
     explain: false,
     context(requestContext) {
-      const req = requestContext.node?.req;
-      const claims = claimsOf(req?.headers.authorization);
+      // HTTP: the request's Authorization header; websocket: connection_init's payload
+      const ws = requestContext.ws;
+      const req = requestContext.node?.req ?? ws?.request;
+      const authorization = ws
+        ? ws.normalizedConnectionParams?.authorization
+        : req?.headers.authorization;
+      const claims = claimsOf(authorization);
       if (claims === null) return {};
       return {
+        claims,
         pgSettings: {
           "jwt.claims.sub": claims.sub,
           "jwt.claims.role": claims.role,
-          "request.ip": req.socket.remoteAddress ?? "",
-          "request.user_agent": req.headers["user-agent"] ?? "",
+          "request.ip": req?.socket?.remoteAddress ?? "",
+          "request.user_agent": req?.headers["user-agent"] ?? "",
         },
       };
     },

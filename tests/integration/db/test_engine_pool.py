@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -102,5 +103,50 @@ async def test_a_caller_that_stops_waiting_leaves_the_connection_to_the_next(
         async with asyncio.timeout(1):
             async with engine.connect() as connection:
                 assert (await connection.execute(text("SELECT 1"))).scalar_one() == 1
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize(("ping_after_idle", "pings"), [(0.0, 1), (None, 0)])
+async def test_a_connection_back_from_idle_is_pinged_unless_the_engine_never_pings(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, ping_after_idle: float | None, pings: int
+) -> None:
+    seen: list[object] = []
+    ping = AsyncAdapt_asyncpg_connection.ping
+
+    def counted(self: AsyncAdapt_asyncpg_connection) -> None:
+        seen.append(self)
+        ping(self)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(AsyncAdapt_asyncpg_connection, "ping", counted)
+    engine = create_engine(database_url, pool_size=1, ping_after_idle=ping_after_idle)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(PID)
+        seen.clear()  # a connection just opened is pinged or not alike
+        await asyncio.sleep(0.01)  # idle longer than 0 s
+
+        async with engine.connect() as connection:
+            await connection.execute(PID)
+
+        assert len(seen) == pings
+    finally:
+        await engine.dispose()
+
+
+async def test_an_engine_that_never_pings_still_replaces_a_terminated_connection(
+    database_url: str, db: Any
+) -> None:
+    engine = create_engine(database_url, pool_size=1, ping_after_idle=None)
+    try:
+        async with engine.connect() as connection:
+            first = (await connection.execute(PID)).scalar_one()
+        assert await db.fetchval("SELECT pg_terminate_backend($1, 10000)", first) is True
+        await asyncio.sleep(0.05)  # the event loop reads the closed socket
+
+        async with engine.connect() as connection:
+            second = (await connection.execute(PID)).scalar_one()
+
+        assert second != first
     finally:
         await engine.dispose()
