@@ -144,7 +144,11 @@ async def read_window(
     rows = await driver_of(connection).fetch(_WINDOW_WITH_BOOKINGS, str(before), str(before), 0)
     snapshot = Snapshot.parse(rows[0]["snap"])
     events = [_event(row) for row in rows if row["id"] is not None]
-    found = {row["booking_id"]: row["booking"] for row in rows if row["id"] is not None}
+    found = {
+        row["booking_id"]: row["booking"]
+        for row in rows
+        if row["id"] is not None and row["booking_id"] is not None  # schedule changes: none
+    }
     return snapshot, events, {
         booking_id: None if booking is None else booking_from_row(booking)
         for booking_id, booking in found.items()
