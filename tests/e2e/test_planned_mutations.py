@@ -18,7 +18,9 @@ from uuid import UUID, uuid4
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
 
+from bench.roundtrips import round_trips
 from bench.workload import TRANSITION as BENCH
 from salonbook.api.planned import executor, mutation, plan
 from salonbook.db.people import Person
@@ -327,3 +329,29 @@ async def test_what_the_plan_cannot_render_graphql_core_completes(
     planned, fallback = await _both(api, engine, monkeypatch, BENCH, given, token)
     assert planned == fallback and '"TransitionBookingSuccess"' in planned
     assert renders == {"TransitionBookingSuccess": 1}  # the bench's: no nested object
+
+
+async def test_the_dashboards_change_reads_what_it_nests_in_one_statement(
+    api: Api,
+    factory: Factory,
+    engine: AsyncEngine,
+    app: Starlette,
+    salon: tuple[Party, dict[str, UUID]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    party, ids = salon
+    token = factory.token(party.admin)
+    given = {"bookingId": str(ids["later"]), "action": "CANCEL", "reason": "a"}
+    undo = Undo(engine, ids["later"])
+    counts = {}
+    for planning in (True, True, False, False):  # the first of each: statements prepared
+        monkeypatch.setattr(executor, "PLANNING_MUTATIONS", planning)
+        await undo.mark()
+        with round_trips(app.state.runtime.deps.engine) as sent:
+            response = await api.post(DASHBOARD, {"input": given}, token=token)
+        assert '"TransitionBookingSuccess"' in response.text
+        await undo.undo()
+        counts[planning] = sum(n for kind, n in sent.items() if kind != "prepare")
+    # the booking read and changed (the caller's stored role is cached), then: its customer,
+    # stylist and service in one statement; on the fallback path, people and services apart
+    assert counts == {True: 3, False: 4}
