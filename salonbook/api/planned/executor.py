@@ -105,8 +105,10 @@ class PlannedReads(SharedEventResults):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
-        """A mutation's root fields. A planned one is resolved as execute_field resolves it,
-        its result rendered by the plan instead of completed by graphql-core."""
+        """A mutation's root fields. A planned one: its arguments coerced as execute_field
+        coerces them, the resolver's work done (mutation.py: resolved), its result rendered by
+        the plan instead of completed by graphql-core; an error handled as execute_field
+        handles it."""
         plan = self._mutation_plan
         details = grouped_field_set.get(plan.key) if plan is not None else None
         if plan is None or details is None or len(grouped_field_set) != 1:
@@ -114,21 +116,18 @@ class PlannedReads(SharedEventResults):
                 parent_type, source_value, path, grouped_field_set, position_context
             )
         return self._planned_mutation(
-            plan, parent_type, source_value, Path(path, plan.key, parent_type.name), details
+            plan, parent_type, Path(path, plan.key, parent_type.name), details
         )
 
     async def _planned_mutation(
         self,
         plan: MutationPlan,
         parent_type: GraphQLObjectType,
-        source: Any,
         path: Path,
         details: list[FieldDetails],
     ) -> dict[str, Any]:
         first = details[0]
         field = parent_type.fields[first.node.name.value]
-        assert field.resolve is not None, "strawberry resolves every field"
-        info = self.build_resolve_info(field, [d.node for d in details], parent_type, path)
         try:
             arguments = get_argument_values(
                 field,
@@ -137,12 +136,12 @@ class PlannedReads(SharedEventResults):
                 first.fragment_variable_values,
                 self.hide_suggestions,
             )
-            result = field.resolve(source, info, **arguments)
-            if self.is_awaitable(result):
-                result = await result
+            result = await mutations.resolved(self.context_value, arguments)
             try:
                 answer: Any = await mutations.rendered(plan, result, self.context_value)
             except NotRendered:
+                nodes = [d.node for d in details]
+                info = self.build_resolve_info(field, nodes, parent_type, path)
                 answer = self.complete_value(field.type, details, info, path, result, None)
                 if self.is_awaitable(answer):
                     answer = await answer

@@ -2,8 +2,9 @@
 success's booking and status change, the error types' fields: what the dashboard and the bench
 send) is answered without graphql-core's completion and strawberry's per-field resolvers.
 
-The resolver itself still runs, called by the executor as graphql-core calls it (executor.py):
-the same input conversion, use case, typed errors, metrics and logs. Only what it returns is
+The resolver's work is done as the resolver does it (`transitioned`, which the resolver calls):
+the same input, built as strawberry builds it, the same use case, typed errors, metrics and
+logs; strawberry's per-field machinery around the resolver is skipped. What it returns is
 rendered here, from the objects it made: the booking's own fields from the row the use case
 read in its transaction (render.py, as planned reads do), its status change from the audit
 row, an error from its fields. Nested objects of the booking (customer, stylist, service,
@@ -26,9 +27,14 @@ from graphql import (
 )
 from strawberry.types.base import get_object_definition
 
-from salonbook.api.bookings.mutations.transition_booking import TransitionBookingSuccess
+from salonbook.api.bookings.mutations.transition_booking import (
+    TransitionBookingInput,
+    TransitionBookingSuccess,
+    transitioned,
+)
 from salonbook.api.bookings.types import BookingType
 from salonbook.api.context import RequestContext
+from salonbook.api.execution.input_conversion import built
 from salonbook.api.planned import plan as plans
 from salonbook.api.planned import render, sql
 from salonbook.api.planned.selection import (
@@ -110,6 +116,13 @@ def plan_of(
         return MutationPlan(key, selected_by_type(schema, RESULT, sets, fragments, covered))
     except NotCovered:
         return None
+
+
+async def resolved(context: RequestContext, arguments: Mapping[str, Any]) -> object:
+    """What the resolver returns (api/bookings/mutations/transition_booking.py), without
+    strawberry's per-field machinery around it: the input built from graphql-core's coerced
+    value as strawberry builds it, the same work called with the same context."""
+    return await transitioned(context, built(TransitionBookingInput, arguments["input"]))
 
 
 class NotRendered(Exception):
