@@ -9,7 +9,12 @@ the result goes through the same error shaping, observation and HTTP answer. A p
 once per document (kept while the document is, in a bounded cache). Over HTTP only: a
 websocket's results go out through other paths that expect plain data. When a plan cannot
 answer (no caller, a booking not found, an argument the resolver refuses, any error), the
-operation runs on the fallback path, which answers exactly as it always has."""
+operation runs on the fallback path, which answers exactly as it always has.
+
+Planned mutations (mutation.py) hook in one level lower, where graphql-core executes a
+mutation's root fields (`execute_fields_serially`, whose steps for one field it takes as
+`execute_field` takes them: arguments, resolution, error handling). A mutation is never run
+twice: once its work is done, what the plan cannot render is completed by graphql-core."""
 
 from __future__ import annotations
 

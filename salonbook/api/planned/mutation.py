@@ -22,6 +22,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     GraphQLSchema,
+    GraphQLUnionType,
     OperationDefinitionNode,
     OperationType,
 )
@@ -108,11 +109,10 @@ def plan_of(
         if nodes[0].name.value != ROOT:
             return None
         sets = [node.selection_set for node in nodes if node.selection_set is not None]
-        error_fields = frozenset(ERROR_FIELDS)
-        covered = {
-            **{t.name: error_fields for t in schema.get_possible_types(schema.type_map[RESULT])},  # type: ignore[arg-type]
-            **COVERED,
-        }
+        result_type = schema.type_map[RESULT]
+        assert isinstance(result_type, GraphQLUnionType)
+        errors = frozenset(ERROR_FIELDS)  # the union's other types: api/errors.py
+        covered = {**{t.name: errors for t in schema.get_possible_types(result_type)}, **COVERED}
         return MutationPlan(key, selected_by_type(schema, RESULT, sets, fragments, covered))
     except NotCovered:
         return None
@@ -134,14 +134,12 @@ async def rendered(
 ) -> dict[str, object]:
     """The resolver's result as graphql-core would complete it; NotRendered if not here."""
     definition = get_object_definition(type(result))
-    fields = plan.by_type.get(definition.name) if definition is not None else None
+    name = definition.name if definition is not None else None
+    fields = plan.by_type.get(name) if name is not None else None
     if fields is None:
         raise NotRendered(type(result).__name__)
     if not isinstance(result, TransitionBookingSuccess):
-        return {
-            s.key: definition.name if s.name == TYPENAME else ERROR_FIELDS[s.name](result)  # type: ignore[union-attr]
-            for s in fields
-        }
+        return {s.key: name if s.name == TYPENAME else ERROR_FIELDS[s.name](result) for s in fields}
     answer: dict[str, object] = {}
     for s in fields:
         if s.name == TYPENAME:
