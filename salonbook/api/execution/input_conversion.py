@@ -53,7 +53,7 @@ def built_directly(cls: type[T]) -> type[T]:
             raise TypeError(f"{cls.__name__}.{field.python_name} is not a scalar, enum or list")
         plan.append((field.python_name, names.from_field(field), copies))
 
-    def from_input(type_: type, value: Mapping[str, Any], _: InputContext) -> Any:
+    def make(type_: type, value: Mapping[str, Any]) -> Any:
         kwargs = {}
         for python_name, graphql_name, copies in plan:
             if graphql_name in value:
@@ -61,6 +61,20 @@ def built_directly(cls: type[T]) -> type[T]:
                 kwargs[python_name] = list(given) if copies and given is not None else given
         return type_(**kwargs)
 
+    def from_input(type_: type, value: Mapping[str, Any], _: InputContext) -> Any:
+        return make(type_, value)
+
     build: Callable[[type, Mapping[str, Any], InputContext], Any] = from_input
     definition.from_input = build
+    _MAKERS[cls] = make
     return cls
+
+
+_MAKERS: dict[type, Callable[[type, Mapping[str, Any]], Any]] = {}
+
+
+def built(cls: type[T], value: Mapping[str, Any]) -> T:
+    """The input as strawberry builds it from graphql-core's coerced value (for a planned
+    mutation, which strawberry's argument conversion does not see)."""
+    made: T = _MAKERS[cls](cls, value)
+    return made

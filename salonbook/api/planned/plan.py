@@ -121,7 +121,7 @@ async def run(
     return data
 
 
-def _rules(viewer: Actor) -> sql.Rules:
+def rules(viewer: Actor) -> sql.Rules:
     return sql.Rules(viewer.role, contact_grants(viewer), sees_client_details(viewer))
 
 
@@ -130,14 +130,21 @@ def _viewing(context: RequestContext, viewer: Actor) -> render.Viewing:
     return render.Viewing(viewer, deps.clock.now(), deps.windows)
 
 
-async def _fetch(
+async def records(
     context: RequestContext, statement: sql.Statement, viewer: Actor, values: Mapping[str, Any]
-) -> list[render.Row]:
+) -> list[Any]:
+    """The statement's rows, in one round trip."""
     given = {**values, "viewer": viewer.person_id}
     arguments = [given[name] for name in statement.parameters]
     async with reading(context.deps.engine) as connection:
-        records = await driver_of(connection).fetch(statement.text, *arguments)
-    return [render.Row(booking_from_row(record), record) for record in records]
+        return list(await driver_of(connection).fetch(statement.text, *arguments))
+
+
+async def _fetch(
+    context: RequestContext, statement: sql.Statement, viewer: Actor, values: Mapping[str, Any]
+) -> list[render.Row]:
+    found = await records(context, statement, viewer, values)
+    return [render.Row(booking_from_row(record), record) for record in found]
 
 
 async def _page(
@@ -155,7 +162,7 @@ async def _page(
     wants_cursor = any(s.name == "eventsCursor" for s in root.field.children)
     # taken before the page is read, as the resolver does
     events_cursor = await events_cursor_now(context.stream) if wants_cursor else None
-    statement = root.statement(_rules(viewer), conditions)
+    statement = root.statement(rules(viewer), conditions)
     rows = await _fetch(context, statement, viewer, values)
     page = render.Page(rows[:first], len(rows) > first, after is not None, events_cursor)
     viewing = _viewing(context, viewer)
@@ -201,7 +208,7 @@ async def _one(
         booking_id = UUID(str(arguments["id"]))
     except ValueError:
         raise NotAnswered("not an id: the resolver's NOT_FOUND") from None
-    statement = root.statement(_rules(viewer), ("id",))
+    statement = root.statement(rules(viewer), ("id",))
     rows = await _fetch(context, statement, viewer, {"id": booking_id})
     if not rows:
         raise NotAnswered("not found: the resolver's NOT_FOUND")

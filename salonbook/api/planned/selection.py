@@ -9,20 +9,23 @@ answer; introspection) leaves the whole operation to the fallback path."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     NamedTypeNode,
     SelectionNode,
     SelectionSetNode,
     get_named_type,
+    is_abstract_type,
     is_leaf_type,
 )
 
@@ -54,7 +57,43 @@ def selected(
     not answer all of them."""
     grouped: dict[str, list[FieldNode]] = {}
     for selection_set in selection_sets:
-        _collect(type_name, selection_set.selections, fragments, grouped)
+        collect(type_name, selection_set.selections, fragments, grouped)
+    return _fields(schema, type_name, grouped, fragments, covered)
+
+
+def selected_by_type(
+    schema: GraphQLSchema,
+    abstract_name: str,
+    selection_sets: Sequence[SelectionSetNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    covered: Mapping[str, frozenset[str]],
+) -> dict[str, tuple[Selected, ...]]:
+    """The fields of these merged selection sets of a union or interface, for each of its
+    object types, as graphql-core collects them once it knows the value's type: a fragment
+    applies when its condition is that type or an abstract type it belongs to."""
+    abstract = schema.type_map[abstract_name]
+    assert isinstance(abstract, GraphQLInterfaceType | GraphQLUnionType)
+    by_type = {}
+    for object_type in schema.get_possible_types(abstract):
+
+        def applies(condition: str, of: GraphQLObjectType = object_type) -> bool:
+            named = schema.type_map[condition]
+            return is_abstract_type(named) and schema.is_sub_type(named, of)
+
+        grouped: dict[str, list[FieldNode]] = {}
+        for selection_set in selection_sets:
+            collect(object_type.name, selection_set.selections, fragments, grouped, applies)
+        by_type[object_type.name] = _fields(schema, object_type.name, grouped, fragments, covered)
+    return by_type
+
+
+def _fields(
+    schema: GraphQLSchema,
+    type_name: str,
+    grouped: dict[str, list[FieldNode]],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    covered: Mapping[str, frozenset[str]],
+) -> tuple[Selected, ...]:
     object_type = schema.type_map[type_name]
     assert isinstance(object_type, GraphQLObjectType)
     fields = []
@@ -74,12 +113,15 @@ def selected(
     return tuple(fields)
 
 
-def _collect(
+def collect(
     type_name: str,
     selections: Sequence[SelectionNode],
     fragments: Mapping[str, FragmentDefinitionNode],
     grouped: dict[str, list[FieldNode]],
+    applies: Callable[[str], bool] | None = None,
 ) -> None:
+    """`applies`: whether a fragment on another type applies to this one (None: no fragment
+    on another type is covered)."""
     for selection in selections:
         if selection.directives:
             raise NotCovered("a directive")
@@ -98,5 +140,8 @@ def _collect(
         else:
             raise NotCovered(type(selection).__name__)
         if condition is not None and condition.name.value != type_name:
-            raise NotCovered("a fragment on another type")
-        _collect(type_name, inner.selections, fragments, grouped)
+            if applies is None:
+                raise NotCovered("a fragment on another type")
+            if not applies(condition.name.value):
+                continue
+        collect(type_name, inner.selections, fragments, grouped, applies)

@@ -8,7 +8,7 @@ import strawberry
 
 from salonbook.api.bookings.changes import BookingStatusChange
 from salonbook.api.bookings.types import BookingType
-from salonbook.api.context import Info
+from salonbook.api.context import Info, RequestContext
 from salonbook.api.errors import (
     ConcurrentUpdateError,
     ForbiddenError,
@@ -64,9 +64,15 @@ TransitionBookingResult = Annotated[
 
 
 @strawberry.mutation
-@mutation_result
 async def transition_booking(info: Info, input: TransitionBookingInput) -> TransitionBookingResult:
-    ctx = info.context
+    return await transitioned(info.context, input)
+
+
+@mutation_result
+async def transitioned(
+    ctx: RequestContext, input: TransitionBookingInput
+) -> TransitionBookingResult:
+    """The resolver's work, which a planned mutation (api/planned/mutation.py) calls alike."""
     done = await transition(
         ctx.deps,
         ctx.caller,
