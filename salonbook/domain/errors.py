@@ -12,6 +12,7 @@
      ├── ConcurrentUpdate     the row is locked by another change; retry
      ├── VersionConflict      expectedVersion is not the current version
      ├── SlotUnavailable      the stylist is booked at that time
+ ├── OutsideWorkingHours  the time lies outside the stylist's availability; `reason` says why
      └── IdempotencyConflict  the key was used with a different input
 
 `api/errors.py` turns each into its GraphQL error type, in one place.
@@ -20,6 +21,10 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from salonbook.domain.availability import Refusal
 
 
 class ErrorCode(enum.StrEnum):
@@ -35,6 +40,7 @@ class ErrorCode(enum.StrEnum):
     SLOT_UNAVAILABLE = "SLOT_UNAVAILABLE"
     UNDO_WINDOW_EXPIRED = "UNDO_WINDOW_EXPIRED"
     IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
+    OUTSIDE_WORKING_HOURS = "OUTSIDE_WORKING_HOURS"
 
 
 class SalonbookError(Exception):
@@ -99,3 +105,11 @@ class SlotUnavailable(SalonbookError):
 
 class IdempotencyConflict(SalonbookError):
     code = ErrorCode.IDEMPOTENCY_CONFLICT
+
+
+class OutsideWorkingHours(SalonbookError):
+    code = ErrorCode.OUTSIDE_WORKING_HOURS
+
+    def __init__(self, message: str, *, reason: Refusal) -> None:
+        super().__init__(message)
+        self.reason = reason
