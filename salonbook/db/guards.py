@@ -199,8 +199,11 @@ NOTIFY_EVENT_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION notify_booking_event() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    -- only ids travel: listeners read the outbox row, so the payload stays tiny
-    PERFORM pg_notify('{EVENTS_CHANNEL}', NEW.id::text || ':' || NEW.booking_id::text);
+    -- only ids travel: listeners read the outbox row, so the payload stays tiny (a schedule
+    -- change belongs to no booking)
+    PERFORM pg_notify(
+        '{EVENTS_CHANNEL}', NEW.id::text || ':' || coalesce(NEW.booking_id::text, '')
+    );
     RETURN NULL;
 END;
 $$;

@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from salonbook.domain import bounds
+from salonbook.domain import bounds, schedules
 
 
 class Overlong(enum.Enum):
@@ -60,8 +60,22 @@ LENGTH_CHECKS: tuple[LengthCheck, ...] = (
     LengthCheck("payment_events", "id", bounds.PAYMENT_EVENT_ID_MAX, KEPT),
     LengthCheck("idempotency_keys", "key", bounds.IDEMPOTENCY_KEY_MAX, KEPT),
 )
-"""Every text column that holds what a client (or a request's headers) supplied. Role, status,
-action, kind and policy columns hold the service's own enum values."""
+"""Every text column that holds what a client (or a request's headers) supplied, up to migration
+0006, which added these. Role, status, action, kind and policy columns hold the service's own
+enum values."""
+
+SCHEDULE_LENGTH_CHECKS: tuple[LengthCheck, ...] = (
+    LengthCheck("salon_settings", "time_zone", schedules.TIME_ZONE_MAX, CUT),
+    LengthCheck("time_off", "reason", bounds.REASON_MAX, CUT),
+    LengthCheck("closures", "reason", bounds.REASON_MAX, CUT),
+    LengthCheck("schedule_changes", "reason", bounds.REASON_MAX, CUT),
+    LengthCheck("schedule_changes", "user_agent", bounds.USER_AGENT_MAX, CUT),
+    LengthCheck("bookings", "created_outside_hours_reason", bounds.REASON_MAX, CUT),
+)
+"""The columns migration 0008 added (working time): all new, so no row is ever over the bound
+when the constraint comes (the checks are created with their tables or columns)."""
+
+ALL_LENGTH_CHECKS = LENGTH_CHECKS + SCHEDULE_LENGTH_CHECKS
 
 # Every change of a booking adds 1 to its version (the bookings_guard trigger insists).
 _ALSO_SET = {"bookings": ", version = version + 1"}

@@ -7,7 +7,9 @@ change_booking_status(), which runs as the owner (see guards.DEFINER) and only a
 table permits; a move or a soft deletion goes through reschedule_booking() or
 soft_delete_booking(), which write the move's record and the event with it. The audit history,
 the reschedules and the notes take no UPDATE, DELETE or TRUNCATE from it; the one change to
-them, erasing a person, goes through erase_person_data().
+them, erasing a person, goes through erase_person_data(). The schedule audit
+(schedule_changes) it appends to itself, in the edit's transaction, and nothing more: no
+UPDATE, DELETE or TRUNCATE. Time off and closures are only ever marked removed.
 Owning nothing, it can neither disable a trigger nor replace a function, and not being a
 superuser, it cannot set `session_replication_role` to skip the triggers."""
 
@@ -17,7 +19,7 @@ import contextlib
 
 import asyncpg  # type: ignore[import-untyped]
 
-from salonbook.db import booking_functions, guards, people, redaction
+from salonbook.db import booking_functions, guards, people, redaction, schedule_guards
 
 OWNER_ROLE = "salonbook_owner"
 APP_ROLE = "salonbook_app"
@@ -38,6 +40,8 @@ OTHER_FUNCTIONS = (
     "notify_booking_event()",
     "audit_redaction_guard()",
     people.NOTIFY_FUNCTION,
+    schedule_guards.BUSY_UNTIL_FUNCTION,
+    schedule_guards.ABSENCE_GUARD_FUNCTION,
 )
 
 _TABLES = (
@@ -51,20 +55,33 @@ _TABLES = (
     "payment_events",
     "idempotency_keys",
     "person_erasures",
+    "salon_settings",
+    "stylist_schedules",
+    "time_off",
+    "closures",
+    "schedule_changes",
     "alembic_version",
 )
 _GRANTS = {
     "SELECT": (
         "people, services, bookings, booking_status_history, stylist_notes, booking_events,"
-        " booking_reschedules, payment_events, idempotency_keys, alembic_version"
+        " booking_reschedules, payment_events, idempotency_keys, alembic_version,"
+        " salon_settings, stylist_schedules, time_off, closures, schedule_changes"
     ),
     "INSERT": (
         "people, services, bookings, stylist_notes, booking_events, payment_events,"
-        " idempotency_keys"
+        " idempotency_keys, stylist_schedules, time_off, closures, schedule_changes"
     ),
     # upsertPerson; the erasure columns are erase_person_data()'s alone
     "UPDATE (role, display_name, email, phone, updated_at)": "people",
-    "UPDATE (name, duration_minutes, price_cents, currency, active, updated_at)": "services",
+    "UPDATE (name, duration_minutes, price_cents, currency, active, buffer_minutes, updated_at)": (
+        "services"
+    ),
+    # the schedule edits; their audit rows (schedule_changes) take INSERT only
+    "UPDATE (time_zone, slot_minutes, opening_hours, version, updated_at)": "salon_settings",
+    "UPDATE (working_hours, outside_opening_hours, version, updated_at)": "stylist_schedules",
+    # removal marks a row (absence_guard() refuses any other change, and DELETE)
+    "UPDATE (removed_at, removed_by)": "time_off, closures",
     # only so that a booking's row can be locked (SELECT ... FOR UPDATE needs an UPDATE
     # privilege): an update of updated_at alone is refused, as every change must add one to
     # the version; the booking's status, times and deletion change only through the functions

@@ -23,6 +23,8 @@ class Service:
     price_cents: int
     currency: str
     active: bool
+    buffer_minutes: int = 0
+    """Busy time after each booking (0 to domain.schedules.BUFFER_MINUTES_MAX)."""
 
 
 def _service(row: Row[Any]) -> Service:
@@ -33,6 +35,7 @@ def _service(row: Row[Any]) -> Service:
         price_cents=row.price_cents,
         currency=row.currency,
         active=row.active,
+        buffer_minutes=row.buffer_minutes,
     )
 
 

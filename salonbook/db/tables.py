@@ -53,6 +53,7 @@ services = Table(
     Column("price_cents", Integer, nullable=False),
     Column("currency", Text, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("buffer_minutes", Integer, nullable=False),
     _at("created_at"),
     _at("updated_at"),
 )
@@ -80,6 +81,8 @@ bookings = Table(
     Column("refund_cents", Integer),
     Column("deleted_by", UUID(as_uuid=True)),
     Column("delete_reason", Text),
+    _at("busy_until"),
+    Column("created_outside_hours_reason", Text),
 )
 
 booking_status_history = Table(
@@ -113,13 +116,14 @@ booking_events = Table(
     "booking_events",
     metadata,
     Column("id", BigInteger, primary_key=True),
-    Column("booking_id", UUID(as_uuid=True), nullable=False),
-    Column("stylist_id", UUID(as_uuid=True), nullable=False),
-    Column("customer_id", UUID(as_uuid=True), nullable=False),
+    Column("booking_id", UUID(as_uuid=True)),
+    Column("stylist_id", UUID(as_uuid=True)),
+    Column("customer_id", UUID(as_uuid=True)),
     Column("kind", Text, nullable=False),
     Column("status_change_id", BigInteger),
     Column("note_id", UUID(as_uuid=True)),
     Column("reschedule_id", BigInteger),
+    Column("schedule_change_id", BigInteger),
     _at("occurred_at"),
 )
 
@@ -170,5 +174,62 @@ person_erasures = Table(
     Column("erased_by", UUID(as_uuid=True), nullable=False),
     Column("reason", Text, nullable=False),
     Column("redacted", JSONB, nullable=False),
+    _at("created_at"),
+)
+
+salon_settings = Table(
+    "salon_settings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("time_zone", Text, nullable=False),
+    Column("slot_minutes", Integer, nullable=False),
+    Column("opening_hours", JSONB),
+    Column("version", Integer, nullable=False),
+    _at("updated_at"),
+)
+
+stylist_schedules = Table(
+    "stylist_schedules",
+    metadata,
+    Column("stylist_id", UUID(as_uuid=True), primary_key=True),
+    Column("working_hours", JSONB),
+    Column("outside_opening_hours", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    _at("updated_at"),
+)
+
+
+def _absence(name: str, *, stylist: bool) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", UUID(as_uuid=True), primary_key=True),
+        *([Column("stylist_id", UUID(as_uuid=True), nullable=False)] if stylist else []),
+        _at("start_time"),
+        _at("end_time"),
+        Column("reason", Text, nullable=False),
+        Column("created_by", UUID(as_uuid=True), nullable=False),
+        _at("created_at"),
+        _at("removed_at", nullable=True),
+        Column("removed_by", UUID(as_uuid=True)),
+    )
+
+
+time_off = _absence("time_off", stylist=True)
+closures = _absence("closures", stylist=False)
+
+schedule_changes = Table(
+    "schedule_changes",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("stylist_id", UUID(as_uuid=True)),
+    Column("actor_id", UUID(as_uuid=True), nullable=False),
+    Column("actor_role", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("before", JSONB),
+    Column("after", JSONB),
+    Column("ip_address", INET),
+    Column("user_agent", Text),
     _at("created_at"),
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -30,6 +31,17 @@ ABSENCE_MAX = timedelta(days=366)
 """The longest single time off or closure; longer absences are entered year by year."""
 AVAILABILITY_RANGE_MAX = timedelta(days=14)
 BUFFER_MINUTES_MAX = 240
+
+
+class ScheduleChangeKind(enum.StrEnum):
+    """What a row of the schedule audit (schedule_changes) records."""
+
+    SALON_SETTINGS_SET = "SALON_SETTINGS_SET"
+    WORKING_HOURS_SET = "WORKING_HOURS_SET"
+    TIME_OFF_ADDED = "TIME_OFF_ADDED"
+    TIME_OFF_REMOVED = "TIME_OFF_REMOVED"
+    CLOSURE_ADDED = "CLOSURE_ADDED"
+    CLOSURE_REMOVED = "CLOSURE_REMOVED"
 
 
 class Weekday(enum.IntEnum):
@@ -86,6 +98,23 @@ class SalonSettings:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+
+@dataclass(frozen=True, slots=True)
+class StylistHours:
+    """A stylist's weekly hours (None: works whenever the salon is open) and whether an admin
+    let them lie outside the opening hours (then they alone count)."""
+
+    working_hours: WeeklyHours | None = None
+    outside_opening_hours: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Busy:
+    """A booking holding its stylist: [start, busy_until), its end plus its buffer."""
+
+    start: datetime
+    end: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,3 +213,45 @@ def check_absence(start: datetime, end: datetime, *, field: str = "end") -> Abse
     if end - start > ABSENCE_MAX:
         raise ValidationFailed(f"{field}: at most {ABSENCE_MAX.days} days from start", field=field)
     return Absence(start=start, end=end)
+
+
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+
+
+def parse_clock(text: str, *, field: str) -> time:
+    """A wall-clock "HH:MM" (00:00 to 23:59; an end of 00:00 is the next midnight)."""
+    found = _CLOCK.fullmatch(text)
+    if found is None:
+        raise ValidationFailed(f"{field}: times are HH:MM, 00:00 to 23:59", field=field)
+    return time(int(found[1]), int(found[2]))
+
+
+def format_clock(moment: time) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def weekly_hours_to_json(hours: WeeklyHours) -> dict[str, list[list[str]]]:
+    """As stored (jsonb) and audited: {"MONDAY": [["09:00", "17:00"]], ...}, weekdays in order,
+    a weekday without intervals left out."""
+    return {
+        weekday.name: [
+            [format_clock(interval.start), format_clock(interval.end)]
+            for interval in sorted(hours.days[weekday], key=lambda i: i.start)
+        ]
+        for weekday in sorted(hours.days)
+        if hours.days[weekday]
+    }
+
+
+def weekly_hours_from_json(data: dict[str, list[list[str]]]) -> WeeklyHours:
+    return WeeklyHours(
+        days={
+            Weekday[name]: tuple(
+                LocalInterval(
+                    start=parse_clock(start, field=name), end=parse_clock(end, field=name)
+                )
+                for start, end in intervals
+            )
+            for name, intervals in data.items()
+        }
+    )

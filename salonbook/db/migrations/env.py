@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from salonbook.db import booking_functions, guards, privileges, redaction
+from salonbook.db import booking_functions, guards, privileges, redaction, schedule_guards
 
 MIGRATION_LOCK = 7_301_001  # pg_advisory_lock key: several servers may start at once
 
@@ -50,6 +50,7 @@ def _run(connection: Connection) -> None:
                 *guards.repeatable_sql(),
                 *redaction.repeatable_sql(),
                 *booking_functions.repeatable_sql(),
+                *schedule_guards.repeatable_sql(),
             ]:
                 connection.exec_driver_sql(statement)
             app_role = context.config.attributes.get("app_role")

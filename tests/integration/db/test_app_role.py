@@ -38,19 +38,26 @@ async def test_the_app_serves_as_the_app_role_which_owns_nothing(app: Starlette,
 
 
 APPENDED = ("booking_events", "bookings", "idempotency_keys", "payment_events", "people",
-            "services", "stylist_notes")  # fmt: skip
+            "services", "stylist_notes", "stylist_schedules", "time_off", "closures",
+            "schedule_changes")  # fmt: skip
 TABLE_PRIVILEGES = {
     ("alembic_version", "SELECT"),
     # their rows are change_booking_status()'s and reschedule_booking()'s to write
     ("booking_status_history", "SELECT"),
     ("booking_reschedules", "SELECT"),
+    ("salon_settings", "SELECT"),  # its one row is updated, never added
     *((table, privilege) for table in APPENDED for privilege in ("SELECT", "INSERT")),
     ("booking_events", "DELETE"),  # the outbox's purge
 }
 COLUMN_UPDATES = {
     "bookings": {"updated_at"},  # for SELECT ... FOR UPDATE; alone, it changes nothing
     "people": {"role", "display_name", "email", "phone", "updated_at"},
-    "services": {"name", "duration_minutes", "price_cents", "currency", "active", "updated_at"},
+    "services": {"name", "duration_minutes", "price_cents", "currency", "active",
+                 "buffer_minutes", "updated_at"},
+    "salon_settings": {"time_zone", "slot_minutes", "opening_hours", "version", "updated_at"},
+    "stylist_schedules": {"working_hours", "outside_opening_hours", "version", "updated_at"},
+    "time_off": {"removed_at", "removed_by"},  # removal marks; absence_guard() refuses more
+    "closures": {"removed_at", "removed_by"},
     "idempotency_keys": {"operation", "request_hash", "result", "created_at"},
 }  # fmt: skip
 
@@ -126,6 +133,16 @@ BYPASSES = {
     "mark a person erased": ["UPDATE people SET erased_at = now() WHERE id = (SELECT customer_id"
                              " FROM bookings WHERE id = $1)"],
     "read the erasure log": ["SELECT * FROM person_erasures"],
+    "shorten the busy span": ["UPDATE bookings SET busy_until = end_time, version = version + 1"
+                              " WHERE id = $1"],
+    "record an override never given": ["UPDATE bookings SET created_outside_hours_reason = 'x',"
+                                       " version = version + 1 WHERE id = $1"],
+    "rewrite a schedule change": ["UPDATE schedule_changes SET reason = 'x'"],
+    "delete a schedule change": ["DELETE FROM schedule_changes"],
+    "truncate the schedule changes": ["TRUNCATE schedule_changes CASCADE"],
+    "delete time off": ["DELETE FROM time_off"],
+    "delete a closure": ["DELETE FROM closures"],
+    "add a second salon settings row": ["INSERT INTO salon_settings (id) VALUES (2)"],
     "replace the guard": ["CREATE OR REPLACE FUNCTION bookings_guard() RETURNS trigger"
                           " LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"],
     "drop the status function": [f"DROP FUNCTION {CHANGE_STATUS_SIGNATURE}"],
@@ -164,7 +181,7 @@ async def test_a_way_around_the_guards_is_refused_to_the_app_role(
         "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'bookings'::regclass"
         " AND NOT tgisinternal AND tgenabled = 'O'"
     )
-    assert triggers == 1
+    assert triggers == 2  # bookings_guard, bookings_busy_until
 
 
 CALL = """SELECT new_version FROM change_booking_status(

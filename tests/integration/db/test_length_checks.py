@@ -5,13 +5,14 @@ domain's bound and accepted at it."""
 from __future__ import annotations
 
 import json
+import random
 import uuid
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from salonbook.db.length_checks import LENGTH_CHECKS, LengthCheck
+from salonbook.db.length_checks import ALL_LENGTH_CHECKS, LengthCheck
 from salonbook.domain.statuses import BookingStatus
 from tests.support.factory import Factory
 from tests.support.sql import CHECK_VIOLATION, refused
@@ -19,6 +20,8 @@ from tests.support.sql import CHECK_VIOLATION, refused
 
 async def _base_row(table: str, factory: Factory) -> dict[str, Any]:
     """A row of the table that every constraint accepts, save the column under test's."""
+    if table == "salon_settings":
+        return {}
     party = await factory.party()
     now = factory.clock.now()
     if table == "people":
@@ -55,6 +58,26 @@ async def _base_row(table: str, factory: Factory) -> dict[str, Any]:
             "operation": "op",
             "request_hash": "h",
             "result": json.dumps({}),
+            "created_at": now,
+        }
+    if table in ("time_off", "closures"):
+        # somewhere no other row of the table is, so the no-overlap constraints never decide
+        start = now + timedelta(days=400, minutes=random.randrange(10**8))
+        row = {
+            "id": uuid.uuid4(),
+            "start_time": start,
+            "end_time": start + timedelta(minutes=1),
+            "reason": "ok",
+            "created_by": party.admin.id,
+            "created_at": now,
+        }
+        return row | ({"stylist_id": party.stylist.id} if table == "time_off" else {})
+    if table == "schedule_changes":
+        return {
+            "kind": "CLOSURE_ADDED",
+            "actor_id": party.admin.id,
+            "actor_role": "admin",
+            "reason": "ok",
             "created_at": now,
         }
     if table == "bookings":
@@ -98,6 +121,9 @@ async def _base_row(table: str, factory: Factory) -> dict[str, Any]:
 
 
 def _insert(db: Any, table: str, row: dict[str, Any]) -> Any:
+    if table == "salon_settings":  # its one row
+        (column, value), *_ = row.items()
+        return db.execute(f"UPDATE salon_settings SET {column} = $1", value)
     columns = ", ".join(row)
     places = ", ".join(f"${n}" for n in range(1, len(row) + 1))
     return db.execute(f"INSERT INTO {table} ({columns}) VALUES ({places})", *row.values())
@@ -111,7 +137,7 @@ def _text(check: LengthCheck, length: int) -> str:
     return "x" * length
 
 
-@pytest.mark.parametrize("check", LENGTH_CHECKS, ids=lambda check: check.name)
+@pytest.mark.parametrize("check", ALL_LENGTH_CHECKS, ids=lambda check: check.name)
 async def test_the_database_refuses_one_character_past_the_bound(
     owner_db: Any, factory: Factory, check: LengthCheck
 ) -> None:
