@@ -12,6 +12,7 @@ from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from salonbook.api import availability
 from salonbook.api.bookings import queries as booking_queries
 from salonbook.api.bookings.mutations import (
     create_booking,
@@ -38,6 +39,7 @@ class Query:
     booking = booking_queries.booking
     bookings = booking_queries.bookings
     services = service_queries.services
+    availability = availability.availability
 
 
 @strawberry.type

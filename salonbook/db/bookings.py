@@ -156,8 +156,10 @@ async def create(
     price_cents: int,
     currency: str,
     now: datetime,
+    outside_hours_reason: str | None = None,
 ) -> Booking:
-    """Insert a PENDING booking and its CREATED event (23P01 if the slot is taken)."""
+    """Insert a PENDING booking and its CREATED event (23P01 if the slot is taken); an admin's
+    reason for booking outside working hours is kept with it."""
     await slots.take_slots_of(connection, stylist_id)
     statement = (
         bookings.insert()
@@ -175,6 +177,7 @@ async def create(
             status_changed_at=now,
             created_at=now,
             updated_at=now,
+            created_outside_hours_reason=outside_hours_reason,
         )
         .returning(*bookings.c)
     )

@@ -25,3 +25,19 @@ async def take_slots_of(connection: AsyncConnection, stylist_id: UUID) -> None:
     """Wait for the stylist's slots; held until the unit of work's transaction ends (outside
     one the lock would be let go at once, so that is refused)."""
     await in_transaction(connection).execute(_TAKE, SLOTS_LOCK_SPACE, str(stylist_id))
+
+
+SCHEDULE_LOCK_SPACE = 0x5A1_0C00  # the salon's schedule (settings, opening hours, closures)
+_SALON_SCHEDULE = 0
+_HOLD_SHARED = "SELECT pg_advisory_xact_lock_shared($1, $2)"
+_HOLD_EXCLUSIVE = "SELECT pg_advisory_xact_lock($1, $2)"
+
+
+async def hold_salon_schedule(connection: AsyncConnection, *, exclusive: bool) -> None:
+    """The salon-wide schedule, until the transaction ends: shared by whoever decides on it (a
+    booking checked against opening hours and closures, a stylist's hours checked against the
+    opening hours), exclusive for whoever changes it (settings, opening hours, closures), so a
+    decision and a change never both pass on stale reads. Take it after the stylist's slots
+    (take_slots_of), as every writer does, so no two writers wait on each other in turn."""
+    statement = _HOLD_EXCLUSIVE if exclusive else _HOLD_SHARED
+    await in_transaction(connection).execute(statement, SCHEDULE_LOCK_SPACE, _SALON_SCHEDULE)
