@@ -27,6 +27,15 @@ from salonbook.api.people import queries as people_queries
 from salonbook.api.people.mutations import erase_person, upsert_person
 from salonbook.api.planned.executor import PlannedReads
 from salonbook.api.scalars import SCALAR_MAP
+from salonbook.api.schedules import queries as schedule_queries
+from salonbook.api.schedules.mutations import (
+    add_closure,
+    add_time_off,
+    remove_closure,
+    remove_time_off,
+    set_salon_schedule,
+    set_working_hours,
+)
 from salonbook.api.services import queries as service_queries
 from salonbook.api.services.mutations import upsert_service
 from salonbook.api.subscriptions import subscription
@@ -39,6 +48,9 @@ class Query:
     booking = booking_queries.booking
     bookings = booking_queries.bookings
     services = service_queries.services
+    salon_schedule = schedule_queries.salon_schedule
+    stylist_schedule = schedule_queries.stylist_schedule
+    schedule_changes = schedule_queries.schedule_changes
     availability = availability.availability
 
 
@@ -52,6 +64,12 @@ class Mutation:
     transition_booking = transition_booking.transition_booking
     upsert_service = upsert_service.upsert_service
     upsert_person = upsert_person.upsert_person
+    set_salon_schedule = set_salon_schedule.set_salon_schedule
+    set_working_hours = set_working_hours.set_working_hours
+    add_time_off = add_time_off.add_time_off
+    remove_time_off = remove_time_off.remove_time_off
+    add_closure = add_closure.add_closure
+    remove_closure = remove_closure.remove_closure
 
 
 @strawberry.type

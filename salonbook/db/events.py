@@ -1,7 +1,7 @@
 """The outbox: one event row per booking change, written in the change's own transaction.
 
 A trigger on the table sends `NOTIFY salonbook_events, '<event id>:<booking id>'`, so only
-committed changes are ever heard."""
+committed changes are ever heard. A schedule change is an event too, of no booking."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ class EventKind(enum.StrEnum):
     RESCHEDULED = "RESCHEDULED"
     NOTE_ADDED = "NOTE_ADDED"
     DELETED = "DELETED"
+    SCHEDULE_CHANGED = "SCHEDULE_CHANGED"
+    """A change of working time (schedule_changes): no booking, no customer; no stylist when
+    salon-wide."""
 
 
 async def record(
@@ -43,6 +46,23 @@ async def record(
             status_change_id=status_change_id,
             note_id=note_id,
             reschedule_id=reschedule_id,
+            occurred_at=at,
+        )
+        .returning(booking_events.c.id)
+    )
+    return int((await connection.execute(statement)).scalar_one())
+
+
+async def record_schedule_change(
+    connection: AsyncConnection, *, stylist_id: UUID | None, schedule_change_id: int, at: datetime
+) -> int:
+    """The outbox row of a schedule change, in its transaction (delivered as every event is)."""
+    statement = (
+        booking_events.insert()
+        .values(
+            stylist_id=stylist_id,
+            kind=EventKind.SCHEDULE_CHANGED.value,
+            schedule_change_id=schedule_change_id,
             occurred_at=at,
         )
         .returning(booking_events.c.id)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from salonbook.db.engine import driver_of
 from salonbook.db.events import EventKind
 from salonbook.db.tables import Columns
+from salonbook.domain.schedules import ScheduleChangeKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +47,25 @@ class Snapshot:
 class OutboxEvent:
     id: int
     xid: int
-    booking_id: UUID
-    stylist_id: UUID
-    customer_id: UUID
+    booking_id: UUID | None
+    """None for a schedule change (SCHEDULE_CHANGED), and so is customer_id."""
+    stylist_id: UUID | None
+    """None for a salon-wide schedule change."""
+    customer_id: UUID | None
     kind: EventKind
     status_change_id: int | None
     note_id: UUID | None
     reschedule_id: int | None
     occurred_at: datetime
+    schedule_change_id: int | None = None
+    schedule_kind: ScheduleChangeKind | None = None
+    """SCHEDULE_CHANGED: the kind of the audited change (all a subscriber is told of it)."""
 
 
 _COLUMNS = (
     "e.id, e.xid::text::bigint AS xid, e.booking_id, e.stylist_id, e.customer_id, e.kind,"
-    " e.status_change_id, e.note_id, e.reschedule_id, e.occurred_at"
+    " e.status_change_id, e.note_id, e.reschedule_id, e.occurred_at, e.schedule_change_id,"
+    " (SELECT c.kind FROM schedule_changes c WHERE c.id = e.schedule_change_id) AS schedule_kind"
 )
 
 # One statement, so the rows are exactly those visible in the snapshot it reports. It runs on
@@ -93,6 +100,8 @@ def _event(row: Columns) -> OutboxEvent:
         note_id=row["note_id"],
         reschedule_id=row["reschedule_id"],
         occurred_at=row["occurred_at"],
+        schedule_change_id=row["schedule_change_id"],
+        schedule_kind=ScheduleChangeKind(row["schedule_kind"]) if row["schedule_kind"] else None,
     )
 
 

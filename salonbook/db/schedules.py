@@ -237,3 +237,11 @@ async def busy(
     for row in rows:
         found[row["stylist_id"]].append(Busy(start=row["start_time"], end=row["busy_until"]))
     return found
+
+
+async def time_off_by_id(connection: AsyncConnection, *, id: UUID) -> TimeOffRecord | None:
+    """One time off, removed or not."""
+    row = await driver_of(connection).fetchrow(
+        f"SELECT stylist_id, {_ABSENCE_COLUMNS} FROM time_off WHERE id = $1", id
+    )
+    return time_off_record(row) if row else None

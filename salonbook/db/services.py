@@ -51,7 +51,11 @@ async def load_many(connection: AsyncConnection, *, ids: Sequence[UUID]) -> dict
     return {row.id: _service(row) for row in rows}
 
 
-async def upsert(connection: AsyncConnection, *, service: Service, now: datetime) -> Service:
+async def upsert(
+    connection: AsyncConnection, *, service: Service, now: datetime, keep_buffer: bool = False
+) -> Service:
+    """Add or replace the service; `keep_buffer`: a service already there keeps its buffer
+    (a new one gets `service.buffer_minutes`)."""
     values = {
         "name": service.name,
         "duration_minutes": service.duration_minutes,
@@ -59,10 +63,14 @@ async def upsert(connection: AsyncConnection, *, service: Service, now: datetime
         "currency": service.currency,
         "active": service.active,
     }
+    buffer = {"buffer_minutes": service.buffer_minutes}
     statement = (
         insert(services)
-        .values(id=service.id, created_at=now, updated_at=now, **values)
-        .on_conflict_do_update(index_elements=[services.c.id], set_={**values, "updated_at": now})
+        .values(id=service.id, created_at=now, updated_at=now, **values, **buffer)
+        .on_conflict_do_update(
+            index_elements=[services.c.id],
+            set_={**values, **({} if keep_buffer else buffer), "updated_at": now},
+        )
         .returning(*services.c)
     )
     return _service((await connection.execute(statement)).one())

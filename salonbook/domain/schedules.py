@@ -14,9 +14,12 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from salonbook.domain.errors import ValidationFailed
+from salonbook.domain.model import Actor
+from salonbook.domain.roles import Role
 
 DAY = timedelta(days=1)
 WEEK_MINUTES = 7 * 24 * 60
@@ -125,6 +128,15 @@ class Absence:
     end: datetime
 
 
+def sees_schedule_change(viewer: Actor, *, stylist_id: UUID | None) -> bool:
+    """Who hears of a schedule change (kind and stylist only, never the reason): admins and
+    the system; every stylist of a salon-wide one, the stylist concerned of theirs; customers
+    of every one (they may see every stylist's availability)."""
+    if viewer.role is Role.STYLIST:
+        return stylist_id is None or stylist_id == viewer.person_id
+    return True
+
+
 def _minute_of_day(moment: time) -> int:
     return moment.hour * 60 + moment.minute
 
@@ -157,6 +169,13 @@ def check_slot_minutes(minutes: int, *, field: str = "slotMinutes") -> int:
     if minutes not in SLOT_MINUTES_CHOICES:
         choices = ", ".join(str(choice) for choice in SLOT_MINUTES_CHOICES)
         raise ValidationFailed(f"{field} must divide the hour: one of {choices}", field=field)
+    return minutes
+
+
+def check_buffer_minutes(minutes: int, *, field: str = "bufferMinutes") -> int:
+    """A service's busy time after each booking."""
+    if not 0 <= minutes <= BUFFER_MINUTES_MAX:
+        raise ValidationFailed(f"{field} must be 0 to {BUFFER_MINUTES_MAX}", field=field)
     return minutes
 
 

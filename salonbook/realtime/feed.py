@@ -13,6 +13,7 @@ from salonbook.db.events import EventKind
 from salonbook.db.outbox import OutboxEvent, Snapshot
 from salonbook.domain.changes import can_read_notes
 from salonbook.domain.model import Actor, can_view
+from salonbook.domain.schedules import sees_schedule_change
 from salonbook.realtime.live import Writer
 from salonbook.realtime.types import Delivery, LiveSink
 
@@ -20,11 +21,24 @@ log = logging.getLogger("salonbook.feed")
 
 
 def may_see(viewer: Actor, event: OutboxEvent) -> bool:
-    """A note's event goes to those who may read the booking's notes; any other event to
-    those who may see the booking (the rules: salonbook/domain/)."""
+    """A note's event goes to those who may read the booking's notes; a schedule change to
+    those who may see that stylist's availability; any other event to those who may see the
+    booking (the rules: salonbook/domain/)."""
+    if event.kind is EventKind.SCHEDULE_CHANGED:
+        return sees_schedule_change(viewer, stylist_id=event.stylist_id)
+    customer_id, stylist_id = event.customer_id, event.stylist_id
+    if customer_id is None or stylist_id is None:  # the outbox's CHECK: never for a booking's
+        return False
+    parties = BookingParties(customer_id=customer_id, stylist_id=stylist_id)
     if event.kind is EventKind.NOTE_ADDED:
-        return can_read_notes(viewer, event)
-    return can_view(viewer, event)
+        return can_read_notes(viewer, parties)
+    return can_view(viewer, parties)
+
+
+@dataclass(frozen=True, slots=True)
+class BookingParties:
+    customer_id: UUID
+    stylist_id: UUID
 
 
 @dataclass(eq=False)
@@ -49,8 +63,8 @@ class Feed:
     def wants(self, event: OutboxEvent) -> bool:
         if self.booking_id is not None and event.booking_id != self.booking_id:
             return False
-        if self.stylist_id is not None and event.stylist_id != self.stylist_id:
-            return False
+        if self.stylist_id is not None and event.stylist_id not in (self.stylist_id, None):
+            return False  # none: a salon-wide schedule change, which is every stylist's
         return may_see(self.viewer, event)
 
     def replayed(self, event: OutboxEvent) -> bool:

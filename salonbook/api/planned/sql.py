@@ -128,6 +128,7 @@ COLUMNS: Mapping[str, Mapping[str, Column]] = {
         "priceCents": _plain("price_cents"),
         "currency": _plain("currency"),
         "active": _plain("active"),
+        "bufferMinutes": _plain("buffer_minutes"),
     },
     "BookingStatusChange": {
         "id": _text("id"),

@@ -17,6 +17,9 @@ class ServiceType:
     price_cents: int = 0
     currency: str = ""
     active: bool = False
+    buffer_minutes: int = strawberry.field(
+        default=0, description="Busy minutes after each booking of this service."
+    )
 
     def __post_init__(self) -> None:
         record = self.record
@@ -26,3 +29,4 @@ class ServiceType:
         self.price_cents = record.price_cents
         self.currency = record.currency
         self.active = record.active
+        self.buffer_minutes = record.buffer_minutes

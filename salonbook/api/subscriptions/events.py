@@ -11,6 +11,7 @@ import strawberry
 from salonbook.api.bookings.changes import BookingReschedule, BookingStatusChange
 from salonbook.api.bookings.types import BookingType
 from salonbook.api.notes.types import StylistNote
+from salonbook.api.schedules.types import ScheduleChangeNotice
 from salonbook.domain.model import Actor
 from salonbook.realtime.cursor import CursorCodec
 from salonbook.realtime.types import Delivery, Resync
@@ -23,6 +24,7 @@ class BookingEventKind(enum.Enum):
     RESCHEDULED = "RESCHEDULED"
     NOTE_ADDED = "NOTE_ADDED"
     DELETED = "DELETED"
+    SCHEDULE_CHANGED = "SCHEDULE_CHANGED"
     RESYNC_REQUIRED = "RESYNC_REQUIRED"
 
 
@@ -59,15 +61,15 @@ class BookingEvent:
             return self.item.occurred_at
         return self.item.event.occurred_at
 
-    @strawberry.field(description="Null for RESYNC_REQUIRED.")
+    @strawberry.field(description="Null for RESYNC_REQUIRED and SCHEDULE_CHANGED.")
     def booking_id(self) -> strawberry.ID | None:
-        if isinstance(self.item, Resync):
+        if isinstance(self.item, Resync) or self.item.event.booking_id is None:
             return None
         return strawberry.ID(str(self.item.event.booking_id))
 
     @strawberry.field(description="The booking as it is now; null once deleted.")
     async def booking(self) -> BookingType | None:
-        if isinstance(self.item, Resync):
+        if isinstance(self.item, Resync) or self.item.event.booking_id is None:
             return None
         loaders = self.item.loaders
         record = await loaders.booking.load(self.item.event.booking_id)
@@ -95,3 +97,15 @@ class BookingEvent:
             return None
         found = await self.item.loaders.reschedule.load(self.item.event.reschedule_id)
         return BookingReschedule(record=found, viewer=self.viewer) if found else None
+
+    @strawberry.field(
+        description="SCHEDULE_CHANGED only: which kind of change, and whose (null: salon-wide)."
+    )
+    def schedule_change(self) -> ScheduleChangeNotice | None:
+        if isinstance(self.item, Resync) or self.item.event.schedule_change_id is None:
+            return None
+        event = self.item.event
+        if event.schedule_kind is None:
+            return None
+        stylist_id = None if event.stylist_id is None else strawberry.ID(str(event.stylist_id))
+        return ScheduleChangeNotice(kind=event.schedule_kind, stylist_id=stylist_id)

@@ -14,6 +14,7 @@ from salonbook.api.mutation_result import mutation_result
 from salonbook.api.services.types import ServiceType
 from salonbook.db.services import Service
 from salonbook.domain import bounds
+from salonbook.domain.schedules import BUFFER_MINUTES_MAX
 from salonbook.use_cases import catalog
 
 
@@ -27,6 +28,13 @@ class UpsertServiceInput:
     currency: str = strawberry.field(description="ISO 4217: 3 capital letters, like EUR.")
     id: strawberry.ID | None = strawberry.field(default=None, description="Omit to create.")
     active: bool = True
+    buffer_minutes: int | None = strawberry.field(
+        default=None,
+        description=(
+            f"Busy minutes after each booking, 0 to {BUFFER_MINUTES_MAX}. Absent: the service"
+            " keeps its buffer (0 for a new one)."
+        ),
+    )
 
 
 @strawberry.type
@@ -51,6 +59,9 @@ async def upsert_service(info: Info, input: UpsertServiceInput) -> UpsertService
         price_cents=input.price_cents,
         currency=input.currency,
         active=input.active,
+        buffer_minutes=input.buffer_minutes or 0,
     )
-    saved = await catalog.upsert_service(ctx.deps, ctx.caller, service=service)
+    saved = await catalog.upsert_service(
+        ctx.deps, ctx.caller, service=service, keep_buffer=input.buffer_minutes is None
+    )
     return UpsertServiceSuccess(service=ServiceType(record=saved))

@@ -1,0 +1,1 @@
+"""Working time: the salon's and stylists' schedules, time off, closures and their audit."""
