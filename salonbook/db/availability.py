@@ -82,11 +82,12 @@ def _window_end(alias: str) -> str:
     """The read window's end: `to` plus the service's length and buffer (a start just before
     `to` holds the stylist that much longer)."""
     return (
-        f"$4 + make_interval(mins => coalesce({alias}.duration_minutes, 0)"
+        f"$4::timestamptz + make_interval(mins => coalesce({alias}.duration_minutes, 0)"
         f" + coalesce({alias}.buffer_minutes, 0))"
     )
 
 
+_WINDOW = f"tstzrange($3::timestamptz, {_window_end('head')})"
 _AVAILABILITY = f"""
 WITH head AS (
     SELECT s.time_zone, s.slot_minutes, s.opening_hours::text AS opening_hours,
@@ -110,7 +111,7 @@ CROSS JOIN LATERAL (
            array_agg(x.end_time ORDER BY x.start_time) AS closure_ends
     FROM closures x
     WHERE x.removed_at IS NULL
-      AND tstzrange(x.start_time, x.end_time) && tstzrange($3, {_window_end("head")})
+      AND tstzrange(x.start_time, x.end_time) && {_WINDOW}
 ) c
 LEFT JOIN chosen ON true
 LEFT JOIN stylist_schedules ss ON ss.stylist_id = chosen.id
@@ -119,14 +120,14 @@ LEFT JOIN LATERAL (
            array_agg(o.end_time ORDER BY o.start_time) AS off_ends
     FROM time_off o
     WHERE o.stylist_id = chosen.id AND o.removed_at IS NULL
-      AND tstzrange(o.start_time, o.end_time) && tstzrange($3, {_window_end("head")})
+      AND tstzrange(o.start_time, o.end_time) && {_WINDOW}
 ) t ON chosen.id IS NOT NULL
 LEFT JOIN LATERAL (
     SELECT array_agg(b.start_time ORDER BY b.start_time) AS busy_starts,
            array_agg(b.busy_until ORDER BY b.start_time) AS busy_ends
     FROM bookings b
     WHERE b.stylist_id = chosen.id AND {_HOLDING}
-      AND tstzrange(b.start_time, b.busy_until) && tstzrange($3, {_window_end("head")})
+      AND tstzrange(b.start_time, b.busy_until) && {_WINDOW}
 ) k ON chosen.id IS NOT NULL
 ORDER BY chosen.display_name, chosen.id
 """
