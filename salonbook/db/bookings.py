@@ -33,6 +33,8 @@ class Booking:
     cancel_actor_role: Role | None
     refund_policy: RefundPolicy | None
     refund_cents: int | None
+    outside_hours_reason: str | None = None
+    """An admin's reason for booking outside the stylist's working time (admins read it)."""
 
     @property
     def id(self) -> UUID:
@@ -63,6 +65,7 @@ def booking_from_row(row: Columns) -> Booking:
         cancel_actor_role=Role(cancel_actor_role) if cancel_actor_role else None,
         refund_policy=RefundPolicy(refund_policy) if refund_policy else None,
         refund_cents=row["refund_cents"],
+        outside_hours_reason=row["created_outside_hours_reason"],
     )
 
 

@@ -27,6 +27,9 @@ from tests.support.schedules import (
 )
 
 TUESDAY = datetime(2031, 3, 11, tzinfo=UTC)
+READ_ONE = "query($id: ID!) { booking(id: $id) { outsideHoursReason } }"
+READ_PAGE = """query($stylist: ID!) { bookings(filter: {stylistId: $stylist}) {
+  edges { node { outsideHoursReason } } } }"""
 
 
 def at(hours: float) -> str:
@@ -169,6 +172,14 @@ async def test_an_admin_overrides_with_a_reason_others_may_not(
     assert await bookings_of(engine, party.stylist.id) == [
         (seven, seven + timedelta(minutes=75), "early client, agreed")
     ]
+    # the resolvers' path (one booking) and the planned read's (a page) agree: admins only
+    booking_id = booked["booking"]["id"]
+    for who, expected in ((party.admin, "early client, agreed"), (party.customer, None)):
+        one = await api.gql(READ_ONE, {"id": booking_id}, token=factory.token(who))
+        stylist = {"stylist": str(party.stylist.id)}
+        page = await api.gql(READ_PAGE, stylist, token=factory.token(who))
+        assert one["data"]["booking"] == {"outsideHoursReason": expected}
+        assert page["data"]["bookings"]["edges"] == [{"node": {"outsideHoursReason": expected}}]
 
 
 async def test_the_override_reason_is_part_of_the_idempotent_request(

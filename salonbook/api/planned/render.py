@@ -19,7 +19,7 @@ from salonbook.api.planned.selection import TYPENAME, Selected
 from salonbook.api.planned.sql import IN_SQL, column_of
 from salonbook.db.bookings import Booking
 from salonbook.domain import actions
-from salonbook.domain.changes import can_read_notes
+from salonbook.domain.changes import can_read_notes, outside_hours_reason
 from salonbook.domain.model import Actor, Windows
 
 
@@ -116,6 +116,9 @@ _BOOKING: dict[str, Field] = {
     "createdAt": _booking(lambda b: b.created_at.isoformat()),
     "updatedAt": _booking(lambda b: b.updated_at.isoformat()),
     "cancellation": _cancellation,
+    "outsideHoursReason": lambda row, _s, viewing: outside_hours_reason(
+        viewing.viewer, row.booking.outside_hours_reason
+    ),
     "availableActions": _available,
     "suggestedAction": _suggested,
     "notes": _notes,
