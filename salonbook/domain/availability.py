@@ -159,6 +159,28 @@ class WorkingTime:
         return None
 
 
+class Weeks:
+    """Weekly hours as instants around one window, each distinct WeeklyHours expanded once:
+    every stylist of a request shares the opening hours, and stylists often share hours."""
+
+    def __init__(self, settings: SalonSettings, *, start: datetime, end: datetime) -> None:
+        self.zone = settings.zone
+        # an interval starts at most a day before the instant it covers (00:00-00:00 is 24 h)
+        self.first = start.astimezone(self.zone).date() - DAY
+        self.last = end.astimezone(self.zone).date()
+        self.always: list[Span] = [
+            (_instant(self.first, 0, self.zone), _instant(self.last + 2 * DAY, 0, self.zone))
+        ]
+        self._expanded: dict[int, tuple[WeeklyHours, list[Span]]] = {}
+
+    def spans(self, hours: WeeklyHours) -> list[Span]:
+        found = self._expanded.get(id(hours))
+        if found is None or found[0] is not hours:
+            found = (hours, weekly_spans(hours, self.zone, first=self.first, last=self.last))
+            self._expanded[id(hours)] = found  # the hours kept with it: their id stays theirs
+        return found[1]
+
+
 def working_time(
     *,
     settings: SalonSettings,
@@ -168,19 +190,14 @@ def working_time(
     closures: Sequence[Absence],
     start: datetime,
     end: datetime,
+    weeks: Weeks | None = None,
 ) -> WorkingTime:
-    """Working time for every instant of [start, end) (what lies outside may be cut off)."""
-    zone = settings.zone
-    first = start.astimezone(zone).date() - 2 * DAY  # an interval may run ~48 h into the window
-    last = end.astimezone(zone).date() + DAY
-    always = [(_instant(first, 0, zone), _instant(last + DAY, 0, zone))]
-    opening = (
-        None
-        if settings.opening_hours is None
-        else weekly_spans(settings.opening_hours, zone, first=first, last=last)
-    )
-    own = opening if hours is None else weekly_spans(hours, zone, first=first, last=last)
-    effective = always if own is None else own
+    """Working time for every instant of [start, end) (what lies outside may be cut off);
+    `weeks` (made for the same settings and a window covering this one) shares expansions."""
+    weeks = weeks or Weeks(settings, start=start, end=end)
+    opening = None if settings.opening_hours is None else weeks.spans(settings.opening_hours)
+    own = opening if hours is None else weeks.spans(hours)
+    effective = weeks.always if own is None else own
     bound = None if outside_opening_hours else opening
     if bound is not None:
         effective = _intersect(effective, bound)

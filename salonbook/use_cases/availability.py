@@ -13,7 +13,7 @@ from salonbook.db import availability as facts_of
 from salonbook.db import slots
 from salonbook.db.engine import reading
 from salonbook.domain import bounds
-from salonbook.domain.availability import Slot, free_starts, working_time
+from salonbook.domain.availability import Slot, Weeks, free_starts, working_time
 from salonbook.domain.errors import Forbidden, NotFound, OutsideWorkingHours, ValidationFailed
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
@@ -70,6 +70,8 @@ async def availability(
     if stylist_id is not None and not facts.stylists:
         raise NotFound("stylist not found")
     service = facts.service
+    span_end = end + service.duration + service.buffer
+    weeks = Weeks(facts.settings, start=start, end=span_end)
     found = []
     for stylist in facts.stylists:
         working = working_time(
@@ -79,7 +81,8 @@ async def availability(
             time_off=stylist.time_off,
             closures=facts.closures,
             start=start,
-            end=end + service.duration + service.buffer,
+            end=span_end,
+            weeks=weeks,
         )
         slots_found = free_starts(
             working=working,

@@ -4,11 +4,14 @@ The session clock stands at Monday 2031-03-10 12:00 UTC."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from salonbook.api.planned import executor, plan
 from salonbook.domain.roles import Role
 from tests.e2e.availability_calls import availability, error_codes, starts_of
 from tests.support.api import Api
@@ -195,3 +198,56 @@ async def test_unknown_or_inactive_service_unknown_stylist_and_no_sign_in(
         {"s": str(service.id)},
     )
     assert error_codes(anonymous) == ["UNAUTHENTICATED"]
+
+
+async def test_the_planned_answer_is_the_resolvers(
+    api: Api, factory: Factory, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan answers availability (api/planned) without graphql-core's field-by-field
+    execution; its answer is the resolvers', byte for byte, and so are its refusals."""
+    party, service = await factory.party(), await factory.service(minutes=45)
+    await set_hours(engine, party.stylist.id, {"TUESDAY": [["09:00", "12:00"]]})
+    document = """query($s: ID!, $f: DateTime!, $t: DateTime!, $st: ID) {
+      __typename
+      a: availability(serviceId: $s, from: $f, to: $t, stylistId: $st) {
+        __typename stylistId slots { __typename start localDate localStart } }
+      b: availability(serviceId: $s, from: $f, to: $t) { stylistId n: slots { start } } }"""
+    answered: list[bool] = []
+    run = plan.run
+
+    async def counted(*args: Any) -> Any:
+        try:
+            data = await run(*args)
+        except Exception:
+            answered.append(False)
+            raise
+        answered.append(True)
+        return data
+
+    monkeypatch.setattr(plan, "run", counted)
+    token = factory.token(party.customer)
+    texts = []
+    for variables, planned_answers in (
+        ({"s": str(service.id), "f": at(0).isoformat(), "t": at(24).isoformat(),
+          "st": str(party.stylist.id)}, [True]),
+        ({"s": str(service.id), "f": at(9).isoformat(), "t": at(8).isoformat()}, [False]),
+        ({"s": str(service.id), "f": at(0).isoformat(), "t": at(1).isoformat(), "st": "x"},
+         [False]),
+    ):  # fmt: skip
+        answers = []
+        answered.clear()
+        for planning in (True, False):
+            monkeypatch.setattr(executor, "PLANNING", planning)
+            response = await api.post(document, variables, token=token)
+            answers.append(response.text)
+        assert answers[0] == answers[1]
+        assert answered == planned_answers
+        texts.append(answers[0])
+    first = json.loads(texts[0])["data"]
+    assert [slot["start"] for slot in first["a"][0]["slots"]] == iso(
+        *(9 + n / 4 for n in range(10))
+    )
+    assert [json.loads(text)["errors"][0]["extensions"]["code"] for text in texts[1:]] == [
+        "VALIDATION_FAILED",
+        "NOT_FOUND",
+    ]

@@ -155,6 +155,18 @@ FIELDS: Mapping[str, Mapping[str, Field]] = {
         "warning": lambda a, _s, _v: a.warning,
         "availableUntil": lambda a, _s, _v: _time(a.available_until),
     },
+    # availability: computed by its use case, only assembled here (no statement of its own)
+    "StylistAvailability": {
+        "stylistId": lambda found, _s, _v: str(found.stylist_id),
+        "slots": lambda found, s, v: [
+            render("AvailableSlot", slot, s.children, v) for slot in found.slots
+        ],
+    },
+    "AvailableSlot": {
+        "start": lambda slot, _s, _v: slot.start.isoformat(),
+        "localDate": lambda slot, _s, _v: slot.local.date().isoformat(),
+        "localStart": lambda slot, _s, _v: slot.local.isoformat(),
+    },
     "StylistNote": {  # from the statement's raw note (sql.py), the HTML rendered here
         "id": lambda n, _s, _v: n["id"],
         "authorId": lambda n, _s, _v: n["authorId"],
