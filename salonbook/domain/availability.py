@@ -172,12 +172,29 @@ class Weeks:
             (_instant(self.first, 0, self.zone), _instant(self.last + 2 * DAY, 0, self.zone))
         ]
         self._expanded: dict[int, tuple[WeeklyHours, list[Span]]] = {}
+        self._effective: dict[tuple[int, bool], tuple[WeeklyHours | None, list[Span]]] = {}
 
     def spans(self, hours: WeeklyHours) -> list[Span]:
         found = self._expanded.get(id(hours))
         if found is None or found[0] is not hours:
             found = (hours, weekly_spans(hours, self.zone, first=self.first, last=self.last))
             self._expanded[id(hours)] = found  # the hours kept with it: their id stays theirs
+        return found[1]
+
+    def effective(
+        self, settings: SalonSettings, hours: WeeklyHours | None, *, outside: bool
+    ) -> list[Span]:
+        """The stylist's hours (the opening hours when not set, always when neither is) within
+        the opening hours unless `outside`; once per distinct hours and flag."""
+        key = (id(hours), outside)
+        found = self._effective.get(key)
+        if found is None or found[0] is not hours:
+            opening = None if settings.opening_hours is None else self.spans(settings.opening_hours)
+            own = opening if hours is None else self.spans(hours)
+            spans = self.always if own is None else own
+            if opening is not None and not outside:
+                spans = _intersect(spans, opening)
+            found = self._effective[key] = (hours, spans)
         return found[1]
 
 
@@ -196,20 +213,12 @@ def working_time(
     `weeks` (made for the same settings and a window covering this one) shares expansions."""
     weeks = weeks or Weeks(settings, start=start, end=end)
     opening = None if settings.opening_hours is None else weeks.spans(settings.opening_hours)
-    own = opening if hours is None else weeks.spans(hours)
-    effective = weeks.always if own is None else own
+    effective = weeks.effective(settings, hours, outside=outside_opening_hours)
     bound = None if outside_opening_hours else opening
-    if bound is not None:
-        effective = _intersect(effective, bound)
     closed = _merge(_utc((absence.start, absence.end) for absence in closures))
     away = _merge(_utc((absence.start, absence.end) for absence in time_off))
     free = _subtract(_subtract(effective, closed), away)
     return WorkingTime(opening=bound, hours=effective, closures=closed, time_off=away, free=free)
-
-
-def _on_local_grid(moment: datetime, zone: ZoneInfo, slot_minutes: int) -> bool:
-    local = moment.astimezone(zone)
-    return local.minute % slot_minutes == 0 and not local.second and not local.microsecond
 
 
 def free_starts(
@@ -228,7 +237,8 @@ def free_starts(
     + buffer) lies whole in free working time, overlaps no busy span (bookings holding their
     slot, with their buffers) and that createBooking's start rule accepts."""
     start, end, now = start.astimezone(UTC), end.astimezone(UTC), now.astimezone(UTC)
-    zone, step = settings.zone, timedelta(minutes=settings.slot_minutes)
+    zone, grid = settings.zone, settings.slot_minutes
+    step = timedelta(minutes=grid)
     span = duration + buffer
     open_stretches = _subtract(working.free, _merge(_utc(busy)))
     slots: list[Slot] = []
@@ -238,12 +248,23 @@ def free_starts(
             moment = moment.replace(second=0, microsecond=0) + MINUTE
         last = stretch_end - span
         while moment <= last and moment < end:
-            if not _on_local_grid(moment, zone, settings.slot_minutes):
-                moment += MINUTE  # finding the grid again, e.g. after an odd offset change
+            local = moment.astimezone(zone)
+            miss = local.minute % grid
+            if miss or local.second:
+                moment = _next_on_grid(moment, local, grid - miss, zone)
                 continue
             if start_fault(moment, now=now, windows=windows) is None:
-                slots.append(Slot(start=moment, local=moment.astimezone(zone)))
+                slots.append(Slot(start=moment, local=local))
             elif moment > now + windows.booking_horizon:
                 return slots
             moment += step
     return slots
+
+
+def _next_on_grid(moment: datetime, local: datetime, minutes: int, zone: ZoneInfo) -> datetime:
+    """Where to look for the grid next: `minutes` on when the offset is the same there (no
+    change in between, so no grid time is skipped), else the next minute."""
+    jump = moment + timedelta(minutes=minutes)
+    if not local.second and jump.astimezone(zone).utcoffset() == local.utcoffset():
+        return jump
+    return moment + MINUTE

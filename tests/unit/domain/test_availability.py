@@ -306,3 +306,20 @@ def test_stylist_without_hours_works_when_the_salon_is_open() -> None:
         end=utc("2026-12-08T00:00"),
     )
     assert [slot.start.hour for slot in slots] == [10, 11, 12]
+
+
+def test_a_half_hour_change_moves_the_grid_with_the_minute_of_the_hour() -> None:
+    """Lord Howe Island goes from +10:30 to +11:00 at 02:00 local: the grid's instants in UTC
+    move by half an hour, and none is skipped or listed twice."""
+    slots = starts(
+        settings=SalonSettings(time_zone="Australia/Lord_Howe", slot_minutes=20),
+        duration=20,
+        start=utc("2026-10-03T15:00"),
+        end=utc("2026-10-03T16:30"),
+    )
+    assert shown(slots) == [
+        "2026-10-04T01:40:00+10:30",
+        "2026-10-04T02:40:00+11:00",
+        "2026-10-04T03:00:00+11:00",
+        "2026-10-04T03:20:00+11:00",
+    ]
