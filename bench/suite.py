@@ -8,7 +8,9 @@ and the same status change through PostGraphile v5, the peer (bench/peer.py; its
 salonbook's read after this write bench), then the table is filled to 1,000,000 bookings and the
 dashboard query timed (bench/dashboard.py) against the same server process, whose peak RSS is
 then read, and the same week through the peer; then commit-to-delivery at 1,000 subscribers
-(bench/realtime.py, a fresh server and database of its own). DATABASE_URL set: throwaway
+(bench/realtime.py, a fresh server and database of its own); then `availability`, one
+stylist's 7 days and 50 stylists' day, over as many bookings in a salon of 50 stylists
+(bench/availability.py, a database and server of its own). DATABASE_URL set: throwaway
 databases on that server; else embedded PostgreSQL. `--smoke` runs seconds-long sizes only to
 prove that everything still runs: its figures mean nothing. `--repeat N` runs it all N times
 and ends with one line of salonbook/PostGraphile ratios per run, with its load averages.
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from bench import peer as peer_bench
 from bench import realtime
+from bench.availability import AvailabilityRun, availability_table, measure_availability
 from bench.cli import command_parser, open_salon, write_report
 from bench.dashboard import DashboardRun, dashboard_table, fill_desks, measure_dashboard
 from bench.measure import log
@@ -53,6 +56,8 @@ class Sizes:
     dashboard_warmup: int
     realtime: list[str]
     """bench.realtime's arguments."""
+    availability_requests: int
+    availability_warmup: int
 
 
 FULL = Sizes(
@@ -61,6 +66,8 @@ FULL = Sizes(
     dashboard_requests=300,
     dashboard_warmup=30,
     realtime=["--subscribers", "1000", "--events", "200"],
+    availability_requests=300,
+    availability_warmup=30,
 )
 SMOKE = Sizes(
     transition=Plan(clients=[2, 5], seconds=60.0, warmup=2, at_most=10),
@@ -68,6 +75,8 @@ SMOKE = Sizes(
     dashboard_requests=20,
     dashboard_warmup=5,
     realtime=["--smoke"],
+    availability_requests=20,
+    availability_warmup=5,
 )
 
 
@@ -86,12 +95,16 @@ class Results:
     peer_dashboard: DashboardRun | None
     write_rss: tuple[int, int] | None
     """Peak RSS of salonbook's server and the peer's after the write bench (with the peer)."""
+    availability: list[AvailabilityRun]
 
     @property
     def errors(self) -> int:
         runs = [r for p in self.pairs for r in (p.api, p.raw, p.raw_statements, p.peer) if r]
         peer_errors = self.peer_dashboard.errors if self.peer_dashboard else 0
-        return sum(r.errors for r in runs) + self.dashboard.errors + peer_errors
+        availability_errors = sum(run.errors for run in self.availability)
+        return (
+            sum(r.errors for r in runs) + self.dashboard.errors + peer_errors + availability_errors
+        )
 
 
 def _load() -> float:
@@ -134,11 +147,18 @@ async def measure(sizes: Sizes, *, peer: bool = True, workers: int | None = None
     loads["realtime"] = _load()
     log("commit-to-delivery (bench.realtime " + " ".join(sizes.realtime) + ")")
     rows, _ = await realtime.measure_counts(realtime.parse_args(sizes.realtime))
+    loads["availability"] = _load()
+    log(f"availability over {sizes.bookings:,} bookings (bench.availability)")
+    async with contextlib.AsyncExitStack() as stack:
+        availability, _ = await measure_availability(
+            stack, bookings=sizes.bookings, requests=sizes.availability_requests,
+            warmup=sizes.availability_warmup,
+        )  # fmt: skip
     ended = loads_now()
     log(f"load average (1/5/15) at the end: {loads_text(ended)}")
     return Results(
         pairs, dashboard, api_peak_rss, rows, where, loads, started, ended, peer_dashboard,
-        write_rss,
+        write_rss, availability,
     )  # fmt: skip
 
 
@@ -186,6 +206,12 @@ def summary_table(results: Results) -> str:
         lines.append(
             f"| commit-to-delivery, {row.subscribers:,} subscribers: p50 / p99 ms "
             f"| {_ms(row.p50)} / **{_ms(row.p99)}** | p99 ≤ 50 |"
+        )
+    for run in results.availability:
+        case = "one stylist, 7 days" if run.case == "week" else "50 stylists, 1 day"
+        lines.append(
+            f"| availability, {case} ({run.bookings:,} bookings): p50 / p99 ms "
+            f"| {_ms(run.p50)} / **{_ms(run.p99)}** | p99 ≤ 25 |"
         )
     peaks = [results.api_peak_rss, *(row.peak_rss for row in results.realtime)]
     lines.append(
@@ -238,6 +264,10 @@ def report(results: Results, *, smoke: bool, seconds: float, workers: int | None
         "## Commit-to-delivery",
         "",
         results_table(results.realtime),
+        "",
+        "## Availability",
+        "",
+        availability_table(results.availability),
         "",
     ])  # fmt: skip
 
