@@ -1,5 +1,7 @@
-"""A small salon to explore: two stylists, three customers, an admin, services, and bookings
-in every status around today, each brought there by the real status-change path."""
+"""A small salon to explore: two stylists, three customers, an admin, services, opening hours,
+working hours and time off (salonbook/demo_schedule.py), and bookings in every status around
+today, each inside its stylist's working time and brought to its status by the real
+status-change path."""
 
 from __future__ import annotations
 
@@ -7,16 +9,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from salonbook import demo_schedule
 from salonbook.auth.tokens import mint_token
 from salonbook.config import Settings
-from salonbook.db import bookings, people, services
+from salonbook.db import bookings, people, schedule_audit, schedule_edits, services
 from salonbook.db.engine import unit_of_work
+from salonbook.db.schedule_audit import Audit
 from salonbook.db.services import Service
 from salonbook.domain.model import Actor, Windows
 from salonbook.domain.roles import Role
-from salonbook.domain.start_times import on_grid
+from salonbook.domain.schedules import Absence, SalonSettings, ScheduleChangeKind, StylistHours
 from salonbook.domain.statuses import BookingAction
 from salonbook.use_cases.seeding import take_action
 
@@ -50,10 +54,10 @@ PEOPLE = (
 )
 
 SERVICES = (
-    ("Haircut", 45, 4500),
-    ("Colour", 120, 12000),
-    ("Blow-dry", 30, 2500),
-    ("Beard trim", 20, 1500),
+    ("Haircut", 45, 4500, 0),
+    ("Colour", 120, 12000, 15),  # the colour sets while the chair is cleaned
+    ("Blow-dry", 30, 2500, 0),
+    ("Beard trim", 20, 1500, 0),
 )
 
 A = BookingAction
@@ -91,14 +95,16 @@ async def load_demo(engine: AsyncEngine, *, now: datetime, windows: Windows) -> 
         catalog = [
             await services.upsert(
                 connection,
-                service=Service(demo_id(name), name, minutes, cents, "EUR", True),
+                service=Service(demo_id(name), name, minutes, cents, "EUR", True, buffer),
                 now=now,
             )
-            for name, minutes, cents in SERVICES
+            for name, minutes, cents, buffer in SERVICES
         ]
-        for stylist, customer, service_index, offset, path in BOOKINGS:
+        await _working_time(connection, now=now)
+        starts = _starts(catalog, now=now, windows=windows)
+        for index, (stylist, customer, service_index, _, path) in enumerate(BOOKINGS):
             service = catalog[service_index]
-            start = on_grid(now + offset, windows=windows)
+            start = starts[index]
             booking = await bookings.create(
                 connection,
                 booking_id=uuid.uuid4(),
@@ -128,6 +134,96 @@ async def load_demo(engine: AsyncEngine, *, now: datetime, windows: Windows) -> 
                     reason="Demo: the customer asked to cancel",
                 )
     return True
+
+
+async def _working_time(connection: AsyncConnection, *, now: datetime) -> None:
+    """The salon's settings, each stylist's hours and time off, audited as an admin's."""
+    audit = Audit(
+        actor=Actor(demo_id("admin"), Role.ADMIN),
+        reason="Demo: the salon's usual week",
+        ip_address=None,
+        user_agent=None,
+        now=now,
+    )
+    before = schedule_audit.settings_json(SalonSettings())
+    await schedule_edits.save_settings(connection, settings=demo_schedule.SETTINGS, now=now)
+    await schedule_audit.record_change(
+        connection,
+        kind=ScheduleChangeKind.SALON_SETTINGS_SET,
+        stylist_id=None,
+        audit=audit,
+        before=before,
+        after=schedule_audit.settings_json(demo_schedule.SETTINGS),
+    )
+    for key, week in demo_schedule.HOURS.items():
+        hours = StylistHours(working_hours=week)
+        await schedule_edits.save_stylist_hours(
+            connection, stylist_id=demo_id(key), hours=hours, now=now
+        )
+        await schedule_audit.record_change(
+            connection,
+            kind=ScheduleChangeKind.WORKING_HOURS_SET,
+            stylist_id=demo_id(key),
+            audit=audit,
+            before=schedule_audit.hours_json(StylistHours()),
+            after=schedule_audit.hours_json(hours),
+        )
+        start, end = demo_schedule.time_off_span(key, now)
+        time_off = await schedule_edits.add_time_off(
+            connection,
+            id=uuid.uuid4(),
+            stylist_id=demo_id(key),
+            absence=Absence(start=start, end=end),
+            reason="Demo: a long weekend",
+            actor=audit.actor,
+            now=now,
+        )
+        await schedule_audit.record_change(
+            connection,
+            kind=ScheduleChangeKind.TIME_OFF_ADDED,
+            stylist_id=demo_id(key),
+            audit=audit,
+            before=None,
+            after=schedule_audit.absence_json(time_off.id, time_off.absence),
+        )
+
+
+def _starts(catalog: list[Service], *, now: datetime, windows: Windows) -> list[datetime]:
+    """Each demo booking's start (BOOKINGS' order): its offset from now, moved into its
+    stylist's working time (salonbook/demo_schedule.py), the past ones packed backwards from
+    now, the others forwards, on the start grid, no two busy spans of a stylist overlapping."""
+    grid = windows.start_grid_minutes or 1
+    starts: dict[int, datetime] = {}
+    for key in demo_schedule.HOURS:
+        spans = demo_schedule.working_spans(key, now)
+        mine = [(i, b) for i, b in enumerate(BOOKINGS) if b[0] == key]
+        busy_until = now
+        limit: datetime | None = None
+        for index, (_, _, service_index, offset, _) in sorted(
+            (entry for entry in mine if entry[1][3] < timedelta(0)), key=lambda e: -e[1][3]
+        ):
+            service = catalog[service_index]
+            length = timedelta(minutes=service.duration_minutes)
+            buffer = timedelta(minutes=service.buffer_minutes)
+            wanted = now + offset + length
+            limit = wanted if limit is None else min(wanted, limit)
+            start = demo_schedule.place_before(
+                spans, latest_end=limit - buffer, length=length, grid=grid
+            )
+            starts[index] = start
+            busy_until = max(busy_until, start + length + buffer)
+            limit = start
+        for index, (_, _, service_index, offset, _) in sorted(
+            (entry for entry in mine if entry[1][3] >= timedelta(0)), key=lambda e: e[1][3]
+        ):
+            service = catalog[service_index]
+            length = timedelta(minutes=service.duration_minutes)
+            start = demo_schedule.place_after(
+                spans, earliest=max(busy_until, now + offset), length=length, grid=grid
+            )
+            starts[index] = start
+            busy_until = start + length + timedelta(minutes=service.buffer_minutes)
+    return [starts[index] for index in range(len(BOOKINGS))]
 
 
 def demo_token(settings: Settings, person: DemoPerson) -> str | None:

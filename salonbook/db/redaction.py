@@ -6,7 +6,10 @@ bookings (as customer or stylist) redacts the free text — status-change and re
 cancel and delete reasons, the bodies of the notes about a customer; redacts the IP addresses
 and user agents of the person's own actions, and the reasons they wrote anywhere; replaces
 idempotency keys of theirs (or of requests on their bookings) and the payment processor's event
-ids of their bookings with digests (replays are still recognised); and appends a row to
+ids of their bookings with digests (replays are still recognised); redacts the reasons of a
+stylist's time off and of the schedule changes about them or by the person, the reasons of the
+closures they added, and the IP addresses and user agents of their schedule changes; and
+appends a row to
 `person_erasures` (who, when, why, how much). Structure, times, statuses and actors' ids stay.
 The append-only audit tables let this change through only while the erasure setting is on,
 and only to the redacted values; the app role holds no UPDATE on them at all."""
@@ -80,6 +83,28 @@ def _redact_trail_sql(table: str, key: str) -> str:
     v_redacted := v_redacted || jsonb_build_object('{key}', v_count);"""
 
 
+# Working time (migration 0008): the reasons of a stylist's time off and of the schedule
+# changes about them, and whatever the person wrote there (time off, closures, schedule
+# changes), and the IP addresses and user agents of their own schedule changes.
+_REDACT_SCHEDULES_SQL = f"""
+    UPDATE schedule_changes c SET
+        reason = '{REDACTED}',
+        ip_address = CASE WHEN c.actor_id = p_person THEN NULL ELSE c.ip_address END,
+        user_agent = CASE WHEN c.actor_id = p_person THEN NULL ELSE c.user_agent END
+    WHERE (c.stylist_id = p_person OR c.actor_id = p_person)
+      AND (c.reason <> '{REDACTED}'
+           OR (c.actor_id = p_person AND (c.ip_address IS NOT NULL OR c.user_agent IS NOT NULL)));
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    v_redacted := v_redacted || jsonb_build_object('schedule_changes', v_count);
+    UPDATE time_off t SET reason = '{REDACTED}'
+    WHERE (t.stylist_id = p_person OR t.created_by = p_person) AND t.reason <> '{REDACTED}';
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    v_redacted := v_redacted || jsonb_build_object('time_off', v_count);
+    UPDATE closures c SET reason = '{REDACTED}'
+    WHERE c.created_by = p_person AND c.reason <> '{REDACTED}';
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    v_redacted := v_redacted || jsonb_build_object('closures', v_count);"""
+
 ERASE_SIGNATURE = "erase_person_data(uuid, uuid, text, timestamptz)"
 
 ERASE_FUNCTION_SQL = f"""
@@ -125,16 +150,22 @@ BEGIN
       AND n.booking_id IN (SELECT b.id FROM bookings b WHERE b.customer_id = p_person);
     GET DIAGNOSTICS v_count = ROW_COUNT;
     v_redacted := v_redacted || jsonb_build_object('notes', v_count);
+    {_REDACT_SCHEDULES_SQL}
     PERFORM set_config('{ERASURE_SETTING}', '', true);
 
     UPDATE bookings b SET
         cancel_reason = CASE WHEN b.id = ANY (v_bookings) AND b.cancel_reason IS NOT NULL
                              THEN '{REDACTED}' ELSE b.cancel_reason END,
         delete_reason = CASE WHEN b.delete_reason IS NOT NULL THEN '{REDACTED}' END,
+        created_outside_hours_reason = CASE WHEN b.id = ANY (v_bookings)
+                                             AND b.created_outside_hours_reason IS NOT NULL
+                                            THEN '{REDACTED}'
+                                            ELSE b.created_outside_hours_reason END,
         version = b.version + 1,
         updated_at = p_at
     WHERE (b.id = ANY (v_bookings) OR b.deleted_by = p_person)
-      AND ((b.id = ANY (v_bookings) AND b.cancel_reason <> '{REDACTED}')
+      AND ((b.id = ANY (v_bookings) AND (b.cancel_reason <> '{REDACTED}'
+                                         OR b.created_outside_hours_reason <> '{REDACTED}'))
            OR b.delete_reason <> '{REDACTED}');
     GET DIAGNOSTICS v_count = ROW_COUNT;
     v_redacted := v_redacted || jsonb_build_object('bookings', v_count);

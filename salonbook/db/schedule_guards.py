@@ -9,6 +9,8 @@ of the service's buffer never moves old bookings."""
 
 from __future__ import annotations
 
+from salonbook.db.guards import ERASURE_SETTING, REDACTED_NOTE
+
 BUSY_UNTIL_FUNCTION = "bookings_busy_until()"
 
 BUSY_UNTIL_FUNCTION_SQL = """
@@ -32,7 +34,7 @@ CREATE TRIGGER bookings_busy_until BEFORE INSERT OR UPDATE OF end_time, busy_unt
 
 ABSENCE_GUARD_FUNCTION = "absence_guard()"
 
-ABSENCE_GUARD_FUNCTION_SQL = """
+ABSENCE_GUARD_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION absence_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -42,6 +44,13 @@ BEGIN
        AND NEW.removed_at IS NOT NULL AND NEW.removed_by IS NOT NULL
        AND to_jsonb(NEW) - 'removed_at' - 'removed_by'
            = to_jsonb(OLD) - 'removed_at' - 'removed_by'
+    THEN
+        RETURN NEW;
+    END IF;
+    -- and erasing a person (erase_person_data()), which blanks a reason and nothing else
+    IF TG_OP = 'UPDATE' AND current_setting('{ERASURE_SETTING}', true) = 'on'
+       AND NEW.reason = '{REDACTED_NOTE}'
+       AND to_jsonb(NEW) - 'reason' = to_jsonb(OLD) - 'reason'
     THEN
         RETURN NEW;
     END IF;

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from salonbook.db import schedule_edits, schedules, slots
+from salonbook.db import schedule_audit, schedule_edits, schedules, slots
 from salonbook.db.engine import unit_of_work
 from salonbook.db.schedules import ClosureRecord, TimeOffRecord
 from salonbook.domain.errors import Forbidden, NotFound, ValidationFailed
@@ -70,13 +70,13 @@ async def add_time_off(
             actor=actor,
             now=audit.now,
         )
-        await schedule_edits.record_change(
+        await schedule_audit.record_change(
             connection,
             kind=ScheduleChangeKind.TIME_OFF_ADDED,
             stylist_id=stylist_id,
             audit=audit,
             before=None,
-            after=schedule_edits.absence_json(added.id, absence),
+            after=schedule_audit.absence_json(added.id, absence),
         )
         affected = await schedule_edits.bookings_holding(
             connection, stylist_id=stylist_id, absence=absence
@@ -110,12 +110,12 @@ async def remove_time_off(
         if locked is None:  # removed meanwhile
             raise NotFound("time off not found")
         await schedule_edits.remove_time_off(connection, id=time_off_id, actor=actor, now=audit.now)
-        await schedule_edits.record_change(
+        await schedule_audit.record_change(
             connection,
             kind=ScheduleChangeKind.TIME_OFF_REMOVED,
             stylist_id=locked.stylist_id,
             audit=audit,
-            before=schedule_edits.absence_json(locked.id, locked.absence),
+            before=schedule_audit.absence_json(locked.id, locked.absence),
             after=None,
         )
     await deps.announce()
@@ -144,13 +144,13 @@ async def add_closure(
             connection, id=uuid.uuid4(), absence=absence, reason=audit.reason, actor=actor,
             now=audit.now,
         )  # fmt: skip
-        await schedule_edits.record_change(
+        await schedule_audit.record_change(
             connection,
             kind=ScheduleChangeKind.CLOSURE_ADDED,
             stylist_id=None,
             audit=audit,
             before=None,
-            after=schedule_edits.absence_json(added.id, absence),
+            after=schedule_audit.absence_json(added.id, absence),
         )
         affected = await schedule_edits.bookings_holding(
             connection, stylist_id=None, absence=absence
@@ -171,12 +171,12 @@ async def remove_closure(
         if locked is None:
             raise NotFound("closure not found")
         await schedule_edits.remove_closure(connection, id=closure_id, actor=actor, now=audit.now)
-        await schedule_edits.record_change(
+        await schedule_audit.record_change(
             connection,
             kind=ScheduleChangeKind.CLOSURE_REMOVED,
             stylist_id=None,
             audit=audit,
-            before=schedule_edits.absence_json(locked.id, locked.absence),
+            before=schedule_audit.absence_json(locked.id, locked.absence),
             after=None,
         )
     await deps.announce()

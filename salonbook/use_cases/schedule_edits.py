@@ -11,9 +11,9 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from salonbook.db import people, schedule_edits, schedules, slots
+from salonbook.db import people, schedule_audit, schedule_edits, schedules, slots
 from salonbook.db.engine import unit_of_work
-from salonbook.db.schedule_edits import Audit
+from salonbook.db.schedule_audit import Audit
 from salonbook.domain import bounds
 from salonbook.domain.errors import Forbidden, NotFound, ValidationFailed, VersionConflict
 from salonbook.domain.model import Actor
@@ -95,13 +95,13 @@ async def set_salon_schedule(
         current = await schedules.stored_salon_settings(connection, for_update=True)
         _check_version(current.version, expected_version)
         version = await schedule_edits.save_settings(connection, settings=settings, now=audit.now)
-        await schedule_edits.record_change(
+        await schedule_audit.record_change(
             connection,
             kind=ScheduleChangeKind.SALON_SETTINGS_SET,
             stylist_id=None,
             audit=audit,
-            before=schedule_edits.settings_json(current.settings),
-            after=schedule_edits.settings_json(settings),
+            before=schedule_audit.settings_json(current.settings),
+            after=schedule_audit.settings_json(settings),
         )
     await deps.announce()
     return SavedSettings(settings=settings, version=version)
@@ -165,13 +165,13 @@ async def set_working_hours(
         version = await schedule_edits.save_stylist_hours(
             connection, stylist_id=stylist_id, hours=hours, now=audit.now
         )
-        await schedule_edits.record_change(
+        await schedule_audit.record_change(
             connection,
             kind=ScheduleChangeKind.WORKING_HOURS_SET,
             stylist_id=stylist_id,
             audit=audit,
-            before=schedule_edits.hours_json(current.hours),
-            after=schedule_edits.hours_json(hours),
+            before=schedule_audit.hours_json(current.hours),
+            after=schedule_audit.hours_json(hours),
         )
     await deps.announce()
     return SavedHours(stylist_id=stylist_id, hours=hours, version=version)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from salonbook.db import schedule_edits, schedules
+from salonbook.db import schedule_audit, schedules
 from salonbook.db.engine import reading
-from salonbook.db.schedule_edits import ScheduleChange
+from salonbook.db.schedule_audit import ScheduleChange
 from salonbook.db.schedules import (
     ClosureRecord,
     StoredSalonSettings,
@@ -89,4 +89,4 @@ async def schedule_changes(
     else:
         ids = None if stylist_id is None else [stylist_id]
     async with reading(deps.engine) as connection:
-        return await schedule_edits.list_changes(connection, stylist_ids=ids, limit=limit)
+        return await schedule_audit.list_changes(connection, stylist_ids=ids, limit=limit)

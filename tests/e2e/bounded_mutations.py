@@ -23,3 +23,9 @@ SERVICE = (
 PERSON = (
     f"""mutation($input: UpsertPersonInput!) {{ upsertPerson(input: $input) {{ {RESULT} }} }}"""
 )
+SALON_SCHEDULE = f"""mutation($input: SetSalonScheduleInput!) {{
+  setSalonSchedule(input: $input) {{ {RESULT} }} }}"""
+WORKING_HOURS = f"""mutation($input: SetWorkingHoursInput!) {{
+  setWorkingHours(input: $input) {{ {RESULT} }} }}"""
+TIME_OFF = f"""mutation($input: AddTimeOffInput!) {{ addTimeOff(input: $input) {{ {RESULT} }} }}"""
+CLOSURE = f"""mutation($input: AddClosureInput!) {{ addClosure(input: $input) {{ {RESULT} }} }}"""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,16 +17,21 @@ from salonbook.db.bookings import Booking
 from salonbook.db.services import Service
 from salonbook.domain import bounds
 from salonbook.domain.clock import SettableClock
+from salonbook.domain.schedules import BUFFER_MINUTES_MAX
 from salonbook.domain.statuses import BookingStatus
 from tests.e2e.bounded_mutations import (
+    CLOSURE,
     CREATE,
     DELETE,
     ERASE,
     NOTE,
     PERSON,
     RESCHEDULE,
+    SALON_SCHEDULE,
     SERVICE,
+    TIME_OFF,
     TRANSITION,
+    WORKING_HOURS,
 )
 from tests.e2e.payments.payment_calls import SUCCEEDED, payment, scene
 from tests.support.api import Api
@@ -107,7 +112,31 @@ CALLS: dict[str, Call] = {
         },
     ),
     "person": (PERSON, "admin", lambda s, v: {"role": "CUSTOMER", "displayName": "Ada", **v}),
+    # the salon's settings as every other test expects them, set again
+    "salon schedule reason": (
+        SALON_SCHEDULE,
+        "admin",
+        lambda s, v: {"timeZone": "UTC", "slotMinutes": 15, "openingHours": None, "reason": v},
+    ),
+    "working hours reason": (
+        WORKING_HOURS,
+        "admin",
+        lambda s, v: {"stylistId": str(s.party.stylist.id), "workingHours": None, "reason": v},
+    ),
+    "time off reason": (
+        TIME_OFF,
+        "admin",
+        lambda s, v: {"stylistId": str(s.party.stylist.id), **_far_away(s), "reason": v},
+    ),
+    "closure reason": (CLOSURE, "admin", lambda s, v: {**_far_away(s), "reason": v}),
 }
+
+
+def _far_away(scene: Scene) -> dict[str, str]:
+    """An hour decades ahead, its own for each scene (closures are the whole salon's)."""
+    start = datetime(2090, 1, 1, tzinfo=UTC) + timedelta(hours=scene.booking.id.int % 10**6)
+    return {"start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat()}
+
 
 # (call, field, the bound itself, one past it, what the message says)
 BOUNDED: list[tuple[str, str, Any, Any, str]] = [
@@ -150,6 +179,18 @@ BOUNDED: list[tuple[str, str, Any, Any, str]] = [
         "at most 254 characters",
     ),
     ("person", "phone", {"phone": "1" * 32}, {"phone": "1" * 33}, "5 to 32 characters"),
+    (
+        "service",
+        "bufferMinutes",
+        {"bufferMinutes": BUFFER_MINUTES_MAX},
+        {"bufferMinutes": BUFFER_MINUTES_MAX + 1},
+        "0 to 240",
+    ),
+    ("service", "bufferMinutes", {"bufferMinutes": 0}, {"bufferMinutes": -1}, "0 to 240"),
+    ("salon schedule reason", "reason", "r" * 500, "r" * 501, "at most 500 characters"),
+    ("working hours reason", "reason", "r" * 500, "r" * 501, "at most 500 characters"),
+    ("time off reason", "reason", "r" * 500, "r" * 501, "at most 500 characters"),
+    ("closure reason", "reason", "r" * 500, "r" * 501, "at most 500 characters"),
 ]
 
 

@@ -15,6 +15,11 @@ TABLES = (
     "stylist_notes",
     "idempotency_keys",
     "payment_events",
+    "salon_settings",
+    "stylist_schedules",
+    "time_off",
+    "closures",
+    "schedule_changes",
 )
 DIGEST = "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {table} t"
 

@@ -11,7 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from salonbook.api.context import Info
-from salonbook.db.schedule_edits import ScheduleChange as ScheduleChangeRecord
+from salonbook.db.schedule_audit import ScheduleChange as ScheduleChangeRecord
 from salonbook.db.schedules import ClosureRecord, TimeOffRecord
 from salonbook.domain.errors import ValidationFailed
 from salonbook.domain.model import Actor

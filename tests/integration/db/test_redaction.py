@@ -66,7 +66,8 @@ async def test_an_admins_own_actions_lose_their_words_ip_and_agent_and_nothing_e
 
     assert json.loads(redacted) == {
         "status_changes": 1, "reschedules": 1, "notes": 0, "bookings": 0,
-        "idempotency_keys": 0, "payment_events": 0,
+        "idempotency_keys": 0, "payment_events": 0, "schedule_changes": 0, "time_off": 0,
+        "closures": 0,
     }  # fmt: skip
     after = await _trail(db, theirs)
     history = before[theirs]["booking_status_history"]

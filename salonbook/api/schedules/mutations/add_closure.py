@@ -12,7 +12,7 @@ from salonbook.api.context import Info
 from salonbook.api.errors import ConcurrentUpdateError, ForbiddenError, ValidationFailedError
 from salonbook.api.input_fields import REASON
 from salonbook.api.mutation_result import mutation_result
-from salonbook.api.schedules.mutations.add_time_off import affected
+from salonbook.api.schedules.affected import affected_bookings
 from salonbook.api.schedules.types import Closure
 from salonbook.use_cases import absences
 
@@ -47,5 +47,5 @@ async def add_closure(info: Info, input: AddClosureInput) -> AddClosureResult:
     )
     return AddClosureSuccess(
         closure=Closure(record=added.closure),
-        affected_bookings=await affected(info, added.affected_bookings),
+        affected_bookings=await affected_bookings(info, added.affected_bookings),
     )

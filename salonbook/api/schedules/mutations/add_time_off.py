@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
-from uuid import UUID
 
 import strawberry
 
@@ -18,6 +17,7 @@ from salonbook.api.errors import (
 )
 from salonbook.api.input_fields import REASON, parse_id
 from salonbook.api.mutation_result import mutation_result
+from salonbook.api.schedules.affected import affected_bookings
 from salonbook.api.schedules.types import TimeOff
 from salonbook.use_cases import absences
 
@@ -63,12 +63,5 @@ async def add_time_off(info: Info, input: AddTimeOffInput) -> AddTimeOffResult:
     viewer = ctx.caller.require_actor()
     return AddTimeOffSuccess(
         time_off=TimeOff(record=added.time_off, viewer=viewer),
-        affected_bookings=await affected(info, added.affected_bookings),
+        affected_bookings=await affected_bookings(info, added.affected_bookings),
     )
-
-
-async def affected(info: Info, ids: list[UUID]) -> list[BookingType]:
-    """The bookings by id, as the caller (an admin, or the stylist whose they are) sees them."""
-    viewer = info.context.caller.require_actor()
-    found = await info.context.loaders.booking.load_many(ids)
-    return [BookingType(record=record, viewer=viewer) for record in found if record is not None]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from salonbook.db import guards, length_checks, schedule_guards
+from salonbook.db import guards, length_checks, redaction, schedule_guards
 from salonbook.domain import schedules
 from salonbook.domain.roles import Role
 
@@ -100,7 +100,9 @@ STATEMENTS = [
         {_bounded("schedule_changes", "user_agent")}
     )""",
     "CREATE INDEX schedule_changes_by_stylist ON schedule_changes (stylist_id, id)",
+    # append-only but for erase_person_data()'s redaction, like the other audit tables
     *guards.append_only_triggers_sql("schedule_changes"),
+    *redaction.audit_triggers_sql("schedule_changes"),
     f"""ALTER TABLE services ADD COLUMN buffer_minutes integer NOT NULL DEFAULT 0
         CHECK (buffer_minutes BETWEEN 0 AND {schedules.BUFFER_MINUTES_MAX})""",
     """ALTER TABLE bookings
