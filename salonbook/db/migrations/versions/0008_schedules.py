@@ -5,8 +5,10 @@ A booking holds its stylist over [start_time, busy_until), its end plus its serv
 the overlap constraint is rebuilt on that span. Existing bookings get busy_until = end_time
 (their services had no buffer) in one rewrite of the table (ALTER COLUMN ... TYPE ... USING),
 which does not fire the row triggers and builds each index once, instead of an UPDATE of every
-row. The outbox (booking_events) carries schedule changes too, which belong to no booking and
-no customer (and, for salon-wide ones, no stylist).
+row. Bookings are locked meanwhile; on a large table nearly all of the time is the overlap
+constraint's index (docs/schedules.md, Storage). The outbox (booking_events) carries schedule
+changes too, which belong to no booking and no customer (and, for salon-wide ones, no
+stylist).
 
 Revision ID: 0008
 """
