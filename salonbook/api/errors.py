@@ -5,8 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from salonbook.domain import errors as domain
-from salonbook.domain.availability import Refusal
-from salonbook.domain.errors import ErrorCode
+from salonbook.domain.errors import ErrorCode, Refusal
 
 
 @strawberry.interface

@@ -11,12 +11,12 @@ skipped hour has none and the repeated hour lists each instant once."""
 from __future__ import annotations
 
 import bisect
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from salonbook.domain.errors import Refusal
 from salonbook.domain.model import Windows
 from salonbook.domain.schedules import DAY, Absence, SalonSettings, Weekday, WeeklyHours
 from salonbook.domain.start_times import start_fault
@@ -25,15 +25,6 @@ Span = tuple[datetime, datetime]
 """[start, end) in UTC."""
 
 MINUTE = timedelta(minutes=1)
-
-
-class Refusal(enum.Enum):
-    """Why a booking's time lies outside the stylist's availability, in the order checked."""
-
-    CLOSED = "CLOSED"
-    TIME_OFF = "TIME_OFF"
-    NOT_WORKING = "NOT_WORKING"
-    BUFFER = "BUFFER"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,10 +21,6 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from salonbook.domain.availability import Refusal
 
 
 class ErrorCode(enum.StrEnum):
@@ -105,6 +101,16 @@ class SlotUnavailable(SalonbookError):
 
 class IdempotencyConflict(SalonbookError):
     code = ErrorCode.IDEMPOTENCY_CONFLICT
+
+
+class Refusal(enum.Enum):
+    """Why a booking's time lies outside the stylist's availability, in the order checked
+    (salonbook/domain/availability.py decides it)."""
+
+    CLOSED = "CLOSED"
+    TIME_OFF = "TIME_OFF"
+    NOT_WORKING = "NOT_WORKING"
+    BUFFER = "BUFFER"
 
 
 class OutsideWorkingHours(SalonbookError):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from salonbook.domain.availability import Refusal, working_time
+from salonbook.domain.availability import working_time
+from salonbook.domain.errors import Refusal
 from salonbook.domain.model import Windows
 from salonbook.domain.schedules import Absence, SalonSettings
 from tests.unit.domain.availability_cases import local, shown, starts, utc, week

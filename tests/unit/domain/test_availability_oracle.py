@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from salonbook.domain.availability import Refusal, working_time
-from salonbook.domain.errors import ValidationFailed
+from salonbook.domain.availability import working_time
+from salonbook.domain.errors import Refusal, ValidationFailed
 from salonbook.domain.model import Windows
 from salonbook.domain.schedules import (
     SLOT_MINUTES_CHOICES,
