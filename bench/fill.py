@@ -31,8 +31,9 @@ class Size:
     customers: int
 
     @classmethod
-    def of(cls, bookings: int) -> Size:
-        stylists = max(1, bookings // BOOKINGS_PER_STYLIST)
+    def of(cls, bookings: int, *, stylists: int | None = None) -> Size:
+        """`bookings` over `stylists` (by default one per BOOKINGS_PER_STYLIST bookings)."""
+        stylists = stylists or max(1, bookings // BOOKINGS_PER_STYLIST)
         return cls(stylists, bookings // stylists, stylists * CUSTOMERS_PER_STYLIST)
 
     @property
@@ -126,10 +127,13 @@ _REFUNDS = {
 }
 
 
-async def fill(connection: Any, bookings: int, *, log: Any = print) -> Size:
-    """Add about `bookings` bookings (with their audit rows) in one transaction, then ANALYZE.
-    `connection` is an asyncpg connection."""
-    size = Size.of(bookings)
+async def fill(
+    connection: Any, bookings: int, *, log: Any = print, stylists: int | None = None
+) -> Size:
+    """Add about `bookings` bookings (with their audit rows) in one transaction, then ANALYZE;
+    over `stylists` stylists if given (else Size.of's). `connection` is an asyncpg
+    connection."""
+    size = Size.of(bookings, stylists=stylists)
     async with connection.transaction():
         await connection.execute(_PEOPLE, "stylist", "Fill stylist ", size.stylists)
         await connection.execute(_PEOPLE, "customer", "Fill customer ", size.customers)

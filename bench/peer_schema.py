@@ -229,11 +229,11 @@ async def install(dsn: str) -> None:
 
 _COPY_BOOKINGS = """
 INSERT INTO peer.bookings (
-    id, customer_id, stylist_id, service_id, start_time, end_time, price_cents, currency,
-    status_changed_at, created_at, updated_at
+    id, customer_id, stylist_id, service_id, start_time, end_time, busy_until, price_cents,
+    currency, status_changed_at, created_at, updated_at
 )
-SELECT id, customer_id, stylist_id, service_id, start_time, end_time, price_cents, currency,
-    status_changed_at, created_at, updated_at
+SELECT id, customer_id, stylist_id, service_id, start_time, end_time, busy_until, price_cents,
+    currency, status_changed_at, created_at, updated_at
 FROM public.bookings WHERE id = ANY($1::uuid[])
 """
 

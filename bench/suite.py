@@ -10,9 +10,11 @@ filled to 1,000,000 bookings and the dashboard query timed (bench/dashboard.py) 
 server process, whose peak RSS is then read, and the same week through the peer; then
 commit-to-delivery at 1,000 subscribers (bench/realtime.py, a fresh server and database of its
 own), and with the peer, subscriptions side by side at 100 and 1,000 subscribers
-(bench/live_peer.py, fresh servers and database). DATABASE_URL set: throwaway databases on that
-server; else embedded PostgreSQL. `--smoke` runs seconds-long sizes only to prove that everything
-still runs: its figures mean nothing. `--repeat N` runs it all N times and ends with one line of
+(bench/live_peer.py, fresh servers and database); then `availability`, one stylist's 7 days and
+50 stylists' day, over as many bookings in a salon of 50 stylists (bench/availability.py, a
+database and server of its own). DATABASE_URL set: throwaway databases on that server; else
+embedded PostgreSQL. `--smoke` runs seconds-long sizes only to prove that everything still runs:
+its figures mean nothing. `--repeat N` runs it all N times and ends with one line of
 salonbook/PostGraphile ratios per run, with its load averages. `--bookings N` fills N bookings
 instead (shorter repeated runs); `--no-peer` leaves PostGraphile out (no Node needed);
 `--workers N` serves salonbook as `salonbook serve --workers N` (its CPU summed over the
@@ -34,6 +36,7 @@ from pathlib import Path
 
 from bench import live_peer, realtime
 from bench import peer as peer_bench
+from bench.availability import AvailabilityRun, availability_table, measure_availability
 from bench.cli import command_parser, open_salon, write_report
 from bench.dashboard import DashboardRun, dashboard_table, fill_desks, measure_dashboard
 from bench.live_report import LiveRow, live_ratios, live_section, summary_lines
@@ -58,6 +61,8 @@ class Sizes:
     """bench.realtime's arguments."""
     live: list[str]
     """bench.live_peer's arguments (subscriptions beside PostGraphile)."""
+    availability_requests: int
+    availability_warmup: int
 
 
 FULL = Sizes(
@@ -67,6 +72,8 @@ FULL = Sizes(
     dashboard_warmup=30,
     realtime=["--subscribers", "1000", "--events", "200"],
     live=["--subscribers", "100,1000", "--events", "100"],
+    availability_requests=300,
+    availability_warmup=30,
 )
 SMOKE = Sizes(
     transition=Plan(clients=[2, 5], seconds=60.0, warmup=2, at_most=10),
@@ -75,6 +82,8 @@ SMOKE = Sizes(
     dashboard_warmup=5,
     realtime=["--smoke"],
     live=["--smoke"],
+    availability_requests=20,
+    availability_warmup=5,
 )
 
 
@@ -93,6 +102,7 @@ class Results:
     peer_dashboard: DashboardRun | None
     write_rss: tuple[int, int] | None
     """Peak RSS of salonbook's server and the peer's after the write bench (with the peer)."""
+    availability: list[AvailabilityRun]
     live: tuple[list[LiveRow], dict[str, float]] | None = None
     """Subscriptions beside the peer (bench/live_peer.py): its rows and idle p50s."""
 
@@ -100,7 +110,10 @@ class Results:
     def errors(self) -> int:
         runs = [r for p in self.pairs for r in (p.api, p.raw, p.raw_statements, p.peer) if r]
         peer_errors = self.peer_dashboard.errors if self.peer_dashboard else 0
-        return sum(r.errors for r in runs) + self.dashboard.errors + peer_errors
+        availability_errors = sum(run.errors for run in self.availability)
+        return (
+            sum(r.errors for r in runs) + self.dashboard.errors + peer_errors + availability_errors
+        )
 
 
 def _load() -> float:
@@ -149,11 +162,18 @@ async def measure(sizes: Sizes, *, peer: bool = True, workers: int | None = None
         log("subscriptions beside PostGraphile (bench.live_peer " + " ".join(sizes.live) + ")")
         live_rows, idle, _ = await live_peer.measure_once(live_peer.parse_args(sizes.live))
         live = (live_rows, idle)
+    loads["availability"] = _load()
+    log(f"availability over {sizes.bookings:,} bookings (bench.availability)")
+    async with contextlib.AsyncExitStack() as stack:
+        availability, _ = await measure_availability(
+            stack, bookings=sizes.bookings, requests=sizes.availability_requests,
+            warmup=sizes.availability_warmup,
+        )  # fmt: skip
     ended = loads_now()
     log(f"load average (1/5/15) at the end: {loads_text(ended)}")
     return Results(
         pairs, dashboard, api_peak_rss, rows, where, loads, started, ended, peer_dashboard,
-        write_rss, live,
+        write_rss, availability, live,
     )  # fmt: skip
 
 
@@ -206,6 +226,12 @@ def summary_table(results: Results) -> str:
         )
     if results.live is not None:
         lines += summary_lines(*results.live)
+    for run in results.availability:
+        case = "one stylist, 7 days" if run.case == "week" else "50 stylists, 1 day"
+        lines.append(
+            f"| availability, {case} ({run.bookings:,} bookings): p50 / p99 ms "
+            f"| {_ms(run.p50)} / **{_ms(run.p99)}** | p99 ≤ 25 |"
+        )
     peaks = [results.api_peak_rss, *(row.peak_rss for row in results.realtime)]
     lines.append(
         f"| server peak RSS MiB (API server: transitions + dashboard; realtime server) "
@@ -258,6 +284,10 @@ def report(results: Results, *, smoke: bool, seconds: float, workers: int | None
         "## Commit-to-delivery",
         "",
         results_table(results.realtime),
+        "",
+        "## Availability",
+        "",
+        availability_table(results.availability),
         "",
     ])  # fmt: skip
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from salonbook.domain import errors as domain
-from salonbook.domain.errors import ErrorCode
+from salonbook.domain.errors import ErrorCode, Refusal
 
 
 @strawberry.interface
@@ -69,6 +69,14 @@ class IdempotencyConflictError(Error):
     pass
 
 
+OutsideWorkingHoursReason = strawberry.enum(Refusal, name="OutsideWorkingHoursReason")
+
+
+@strawberry.type
+class OutsideWorkingHoursError(Error):
+    reason: Refusal
+
+
 _SIMPLE: dict[type[domain.SalonbookError], type[Error]] = {
     domain.NotFound: NotFoundError,
     domain.Forbidden: ForbiddenError,
@@ -86,6 +94,8 @@ def error_type(error: domain.SalonbookError) -> Error:
     """The GraphQL error for a domain error (Unauthenticated is not one: it is top-level)."""
     if isinstance(error, domain.ValidationFailed):
         return ValidationFailedError(code=error.code, message=error.message, field=error.field)
+    if isinstance(error, domain.OutsideWorkingHours):
+        return OutsideWorkingHoursError(code=error.code, message=error.message, reason=error.reason)
     if isinstance(error, domain.VersionConflict):
         return VersionConflictError(
             code=error.code, message=error.message, current_version=error.current_version

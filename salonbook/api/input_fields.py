@@ -29,6 +29,11 @@ def parse_key(value: str | None) -> str | None:
 # Descriptions state the domain's bounds (salonbook/domain/bounds.py), never restated by hand.
 REASON = f"At most {bounds.REASON_MAX} characters, trimmed."
 KEY = f"1 to {bounds.IDEMPOTENCY_KEY_MAX} printable characters."
+OVERRIDE = (
+    f"Admin only: book outside the stylist's working time, for this reason (kept in the audit;"
+    f" at most {bounds.REASON_MAX} characters, trimmed). The overlap with other bookings is"
+    " still refused."
+)
 START = (
     "In the future, at most the booking horizon ahead, on the start grid in UTC"
     " (by default: 365 days; every 5 minutes, whole minutes)."

@@ -12,6 +12,7 @@ from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from salonbook.api import availability
 from salonbook.api.bookings import queries as booking_queries
 from salonbook.api.bookings.mutations import (
     create_booking,
@@ -50,6 +51,7 @@ class Query:
     salon_schedule = schedule_queries.salon_schedule
     stylist_schedule = schedule_queries.stylist_schedule
     schedule_changes = schedule_queries.schedule_changes
+    availability = availability.availability
 
 
 @strawberry.type

@@ -33,6 +33,8 @@ class Booking:
     cancel_actor_role: Role | None
     refund_policy: RefundPolicy | None
     refund_cents: int | None
+    outside_hours_reason: str | None = None
+    """An admin's reason for booking outside the stylist's working time (admins read it)."""
 
     @property
     def id(self) -> UUID:
@@ -63,6 +65,7 @@ def booking_from_row(row: Columns) -> Booking:
         cancel_actor_role=Role(cancel_actor_role) if cancel_actor_role else None,
         refund_policy=RefundPolicy(refund_policy) if refund_policy else None,
         refund_cents=row["refund_cents"],
+        outside_hours_reason=row["created_outside_hours_reason"],
     )
 
 
@@ -162,8 +165,10 @@ async def create(
     price_cents: int,
     currency: str,
     now: datetime,
+    outside_hours_reason: str | None = None,
 ) -> Booking:
-    """Insert a PENDING booking and its CREATED event (23P01 if the slot is taken)."""
+    """Insert a PENDING booking and its CREATED event (23P01 if the slot is taken); an admin's
+    reason for booking outside working hours is kept with it."""
     await slots.take_slots_of(connection, stylist_id)
     statement = (
         bookings.insert()
@@ -181,6 +186,7 @@ async def create(
             status_changed_at=now,
             created_at=now,
             updated_at=now,
+            created_outside_hours_reason=outside_hours_reason,
         )
         .returning(*bookings.c)
     )

@@ -64,3 +64,8 @@ def check_delete(*, actor: Actor, booking: BookingFacts, now: datetime) -> None:
         booking.status is BookingStatus.CONFIRMED and booking.start > now
     ):
         raise Forbidden("an upcoming confirmed or in-progress booking cannot be deleted")
+
+
+def outside_hours_reason(actor: Actor, reason: str | None) -> str | None:
+    """An admin's reason for booking outside working hours: admins read it, nobody else."""
+    return reason if actor.role is Role.ADMIN else None

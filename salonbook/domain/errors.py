@@ -12,6 +12,7 @@
      ├── ConcurrentUpdate     the row is locked by another change; retry
      ├── VersionConflict      expectedVersion is not the current version
      ├── SlotUnavailable      the stylist is booked at that time
+ ├── OutsideWorkingHours  the time lies outside the stylist's availability; `reason` says why
      └── IdempotencyConflict  the key was used with a different input
 
 `api/errors.py` turns each into its GraphQL error type, in one place.
@@ -35,6 +36,7 @@ class ErrorCode(enum.StrEnum):
     SLOT_UNAVAILABLE = "SLOT_UNAVAILABLE"
     UNDO_WINDOW_EXPIRED = "UNDO_WINDOW_EXPIRED"
     IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
+    OUTSIDE_WORKING_HOURS = "OUTSIDE_WORKING_HOURS"
 
 
 class SalonbookError(Exception):
@@ -99,3 +101,21 @@ class SlotUnavailable(SalonbookError):
 
 class IdempotencyConflict(SalonbookError):
     code = ErrorCode.IDEMPOTENCY_CONFLICT
+
+
+class Refusal(enum.Enum):
+    """Why a booking's time lies outside the stylist's availability, in the order checked
+    (salonbook/domain/availability.py decides it)."""
+
+    CLOSED = "CLOSED"
+    TIME_OFF = "TIME_OFF"
+    NOT_WORKING = "NOT_WORKING"
+    BUFFER = "BUFFER"
+
+
+class OutsideWorkingHours(SalonbookError):
+    code = ErrorCode.OUTSIDE_WORKING_HOURS
+
+    def __init__(self, message: str, *, reason: Refusal) -> None:
+        super().__init__(message)
+        self.reason = reason

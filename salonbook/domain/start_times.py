@@ -16,25 +16,42 @@ EARLIEST = datetime.min.replace(tzinfo=UTC)
 LATEST = datetime.max.replace(tzinfo=UTC)
 
 
+def start_fault(start: datetime, *, now: datetime, windows: Windows) -> str | None:
+    """Which start rule `start` breaks ("offset", "past", "horizon", "grid"), or None. The one
+    home of the rule: check_start words the refusal, availability lists only starts it passes."""
+    if start.tzinfo is None or start.utcoffset() is None:
+        return "offset"
+    if start <= now:  # aware comparisons never overflow, whatever the offset
+        return "past"
+    if start > now + windows.booking_horizon:
+        return "horizon"
+    grid = windows.start_grid_minutes
+    if grid:
+        utc = start.astimezone(UTC)
+        if utc.second or utc.microsecond or utc.minute % grid:
+            return "grid"
+    return None
+
+
 def check_start(
     start: datetime, *, now: datetime, windows: Windows, field: str = "startTime"
 ) -> datetime:
     """The start, in UTC; raises ValidationFailed naming the rule it breaks."""
-    if start.tzinfo is None or start.utcoffset() is None:
+    fault = start_fault(start, now=now, windows=windows)
+    if fault == "offset":
         raise ValidationFailed(f"{field} needs a time zone offset", field=field)
-    if start <= now:  # aware comparisons never overflow, whatever the offset
+    if fault == "past":
         raise ValidationFailed(f"{field} must be in the future", field=field)
-    if start > now + windows.booking_horizon:
+    if fault == "horizon":
         days = windows.booking_horizon.days
         raise ValidationFailed(f"{field} must be at most {days} days ahead", field=field)
-    utc = start.astimezone(UTC)
-    grid = windows.start_grid_minutes
-    if grid and (utc.second or utc.microsecond or utc.minute % grid):
+    if fault == "grid":
+        grid = windows.start_grid_minutes
         raise ValidationFailed(
             f"{field} must be on a {grid}-minute grid (whole minutes, a multiple of {grid})",
             field=field,
         )
-    return utc
+    return start.astimezone(UTC)
 
 
 def as_utc(value: datetime) -> datetime:

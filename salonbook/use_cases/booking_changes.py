@@ -9,6 +9,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from salonbook.db import availability as availability_facts
 from salonbook.db import bookings, notes, reschedules, services
 from salonbook.db.engine import unit_of_work
 from salonbook.db.idempotency import key_use
@@ -20,7 +21,8 @@ from salonbook.domain.changes import (
     check_expected_version,
     check_reschedule,
 )
-from salonbook.domain.errors import NotFound
+from salonbook.domain.errors import NotFound, ValidationFailed
+from salonbook.use_cases import availability
 from salonbook.use_cases.deps import Caller, Deps
 from salonbook.use_cases.transactions import run_in_transaction
 
@@ -41,10 +43,21 @@ async def reschedule_booking(
     reason: str | None,
     expected_version: int | None,
     idempotency_key: str | None,
+    override_reason: str | None = None,
 ) -> int:
-    """Move the booking to a new start (same service length); returns the reschedule's id."""
+    """Move the booking to a new start (same service length, the booking's own buffer); returns
+    the reschedule's id. An admin's override reason skips the working-time check and is the
+    reschedule's recorded reason."""
     actor = caller.require_actor()
     reason = bounds.reason(reason)
+    override = availability.override_reason(actor, override_reason)
+    if override is not None:
+        if reason not in (None, override):
+            raise ValidationFailed(
+                "overrideReason is the reschedule's reason: give one or the other, or the same",
+                field="overrideReason",
+            )
+        reason = override
     now = deps.clock.now()
 
     async def work(connection: AsyncConnection) -> dict[str, Any]:
@@ -56,11 +69,21 @@ async def reschedule_booking(
         service = (await services.load_many(connection, ids=[booking.service_id]))[
             booking.service_id
         ]
+        new_end = new_start + timedelta(minutes=service.duration_minutes)
+        if override is None:
+            buffer = await availability_facts.own_buffer(connection, booking_id=booking_id)
+            await availability.check_working_time(
+                connection,
+                stylist_id=booking.facts.stylist_id,
+                start=new_start,
+                end=new_end,
+                busy_until=new_end + buffer,
+            )
         record_id = await reschedules.move(
             connection,
             booking=booking.facts,
             start=new_start,
-            end=new_start + timedelta(minutes=service.duration_minutes),
+            end=new_end,
             actor=actor,
             reason=reason,
             ip_address=caller.ip_address,
@@ -78,6 +101,8 @@ async def reschedule_booking(
             "start": start.isoformat(),
             "reason": reason,
             "expected_version": expected_version,
+            # part of the request only when given: keys remembered before it existed still match
+            **({"override": True} if override is not None else {}),
         },
     )
     result = await run_in_transaction(deps, use=use, work=work)

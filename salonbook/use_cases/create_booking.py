@@ -15,6 +15,7 @@ from salonbook.domain.errors import Forbidden, ValidationFailed
 from salonbook.domain.model import Actor
 from salonbook.domain.roles import Role
 from salonbook.domain.start_times import as_utc, check_start
+from salonbook.use_cases import availability
 from salonbook.use_cases.deps import Caller, Deps
 from salonbook.use_cases.transactions import run_in_transaction
 
@@ -40,9 +41,11 @@ async def create_booking(
     service_id: UUID,
     start: datetime,
     idempotency_key: str | None,
+    override_reason: str | None = None,
 ) -> UUID:
     actor = caller.require_actor()
     customer = _customer_for(actor, customer_id)
+    override = availability.override_reason(actor, override_reason)
     now = deps.clock.now()
 
     async def work(connection: AsyncConnection) -> dict[str, Any]:
@@ -57,6 +60,15 @@ async def create_booking(
         service = (await services.load_many(connection, ids=[service_id])).get(service_id)
         if service is None or not service.active:
             raise ValidationFailed("no such service", field="serviceId")
+        end = start_utc + timedelta(minutes=service.duration_minutes)
+        if override is None:
+            await availability.check_working_time(
+                connection,
+                stylist_id=stylist_id,
+                start=start_utc,
+                end=end,
+                busy_until=end + timedelta(minutes=service.buffer_minutes),
+            )
         booking = await bookings.create(
             connection,
             booking_id=uuid.uuid4(),
@@ -64,10 +76,11 @@ async def create_booking(
             stylist_id=stylist_id,
             service_id=service_id,
             start=start_utc,
-            end=start_utc + timedelta(minutes=service.duration_minutes),
+            end=end,
             price_cents=service.price_cents,
             currency=service.currency,
             now=now,
+            outside_hours_reason=override,
         )
         return {"booking_id": str(booking.id)}
 
@@ -81,6 +94,8 @@ async def create_booking(
             "service_id": str(service_id),
             # the instant, however it was written (clamped: no arithmetic on an unchecked date)
             "start": as_utc(start).isoformat(),
+            # part of the request only when given: keys remembered before it existed still match
+            **({"override_reason": override} if override is not None else {}),
         },
     )
     result = await run_in_transaction(deps, use=use, work=work)

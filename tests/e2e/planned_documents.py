@@ -33,6 +33,7 @@ DETAIL = f"""query Detail($id: ID!) {{
 
 EVERYTHING = """fragment Everything on Booking {
   __typename id status startTime endTime version priceCents currency createdAt updatedAt
+  outsideHoursReason
   cancellation { __typename reason actorRole refundPolicy refundCents }
   customer { __typename id role displayName email phone }
   who: stylist { id role displayName email phone }

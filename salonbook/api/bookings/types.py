@@ -21,7 +21,7 @@ from salonbook.db.loaders import Loaders
 from salonbook.db.people import Person as PersonRecord
 from salonbook.db.services import Service as ServiceRecord
 from salonbook.domain import actions
-from salonbook.domain.changes import can_read_notes
+from salonbook.domain.changes import can_read_notes, outside_hours_reason
 from salonbook.domain.model import Actor
 from salonbook.domain.refunds import RefundPolicy
 from salonbook.domain.roles import Role
@@ -126,6 +126,13 @@ class BookingType:
             refund_policy=record.refund_policy,
             refund_cents=record.refund_cents or 0,
         )
+
+    @strawberry.field(
+        description="Admins only (null for others): why an admin booked this outside the"
+        " stylist's working time (createBooking's overrideReason); null when booked inside."
+    )
+    def outside_hours_reason(self) -> str | None:
+        return outside_hours_reason(self.viewer, self.record.outside_hours_reason)
 
     @strawberry.field(description="Status changes, oldest first.")
     def status_history(self, info: Info) -> list[BookingStatusChange]:

@@ -1,5 +1,7 @@
 """A plan: the `bookings` and `booking(id)` fields of a query, each answered by one statement
-(sql.py) and assembled in Python (render.py) instead of field by field by graphql-core."""
+(sql.py) and assembled in Python (render.py) instead of field by field by graphql-core; and
+`availability`, answered by its use case and assembled the same way (a week's answer holds
+hundreds of slots, which field by field cost more than computing them)."""
 
 from __future__ import annotations
 
@@ -28,10 +30,11 @@ from salonbook.db.engine import driver_of, reading
 from salonbook.db.pages import BookingQuery, Position
 from salonbook.domain.contacts import contact_grants
 from salonbook.domain.model import Actor, sees_client_details
+from salonbook.use_cases import availability
 from salonbook.use_cases.queries import PAGE_LIMIT
 
 COVERED: Mapping[str, frozenset[str]] = {
-    "Query": frozenset({"bookings", "booking"}),
+    "Query": frozenset({"bookings", "booking", "availability"}),
     **{name: frozenset(fields) for name, fields in render.FIELDS.items()},
     **{name: frozenset(columns) for name, columns in sql.COLUMNS.items()},
     "StylistNote": frozenset(render.FIELDS["StylistNote"]),  # bodyHtml too: rendered in Python
@@ -116,7 +119,7 @@ async def run(
             continue
         assert field.node is not None
         arguments = get_argument_values(query_type.fields[field.name], field.node, variables)
-        answer = _page if field.name == "bookings" else _one
+        answer = _ANSWERS[field.name]
         data[field.key] = await answer(root, arguments, context, viewer)
     return data
 
@@ -213,3 +216,27 @@ async def _one(
     if not rows:
         raise NotAnswered("not found: the resolver's NOT_FOUND")
     return render.render("Booking", rows[0], root.field.children, _viewing(context, viewer))
+
+
+async def _availability(
+    root: Root, arguments: dict[str, Any], context: RequestContext, viewer: Actor
+) -> list[dict[str, object]]:
+    """The use case the resolver calls, with the resolver's arguments; its refusals (an id
+    that is none, an unknown service) are the resolver's to answer."""
+    try:
+        service_id = UUID(str(arguments["serviceId"]))
+        given = arguments.get("stylistId")
+        stylist_id = None if given is None else UUID(str(given))
+    except ValueError:
+        raise NotAnswered("not an id: the resolver's NOT_FOUND") from None
+    found = await availability.availability(
+        context.deps, context.caller, service_id=service_id, start=arguments["from"],
+        end=arguments["to"], stylist_id=stylist_id,
+    )  # fmt: skip
+    viewing = _viewing(context, viewer)
+    return [
+        render.render("StylistAvailability", entry, root.field.children, viewing) for entry in found
+    ]
+
+
+_ANSWERS = {"bookings": _page, "booking": _one, "availability": _availability}

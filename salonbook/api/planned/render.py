@@ -19,7 +19,7 @@ from salonbook.api.planned.selection import TYPENAME, Selected
 from salonbook.api.planned.sql import IN_SQL, column_of
 from salonbook.db.bookings import Booking
 from salonbook.domain import actions
-from salonbook.domain.changes import can_read_notes
+from salonbook.domain.changes import can_read_notes, outside_hours_reason
 from salonbook.domain.model import Actor, Windows
 
 
@@ -116,6 +116,9 @@ _BOOKING: dict[str, Field] = {
     "createdAt": _booking(lambda b: b.created_at.isoformat()),
     "updatedAt": _booking(lambda b: b.updated_at.isoformat()),
     "cancellation": _cancellation,
+    "outsideHoursReason": lambda row, _s, viewing: outside_hours_reason(
+        viewing.viewer, row.booking.outside_hours_reason
+    ),
     "availableActions": _available,
     "suggestedAction": _suggested,
     "notes": _notes,
@@ -151,6 +154,18 @@ FIELDS: Mapping[str, Mapping[str, Field]] = {
         "requiresConfirmation": lambda a, _s, _v: a.requires_confirmation,
         "warning": lambda a, _s, _v: a.warning,
         "availableUntil": lambda a, _s, _v: _time(a.available_until),
+    },
+    # availability: computed by its use case, only assembled here (no statement of its own)
+    "StylistAvailability": {
+        "stylistId": lambda found, _s, _v: str(found.stylist_id),
+        "slots": lambda found, s, v: [
+            render("AvailableSlot", slot, s.children, v) for slot in found.slots
+        ],
+    },
+    "AvailableSlot": {
+        "start": lambda slot, _s, _v: slot.start.isoformat(),
+        "localDate": lambda slot, _s, _v: slot.local.date().isoformat(),
+        "localStart": lambda slot, _s, _v: slot.local.isoformat(),
     },
     "StylistNote": {  # from the statement's raw note (sql.py), the HTML rendered here
         "id": lambda n, _s, _v: n["id"],

@@ -29,7 +29,7 @@ CACHED_STATEMENTS = 256
 BOOKING_COLUMNS = (
     "id, customer_id, stylist_id, service_id, start_time, end_time, status, price_cents,"
     " currency, version, status_changed_at, created_at, updated_at, cancel_reason,"
-    " cancel_actor_role, refund_policy, refund_cents"
+    " cancel_actor_role, refund_policy, refund_cents, created_outside_hours_reason"
 )
 """What db/bookings.py's booking_from_row reads."""
 

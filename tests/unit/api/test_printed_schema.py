@@ -16,7 +16,13 @@ def test_schema_graphql_is_the_printed_schema() -> None:
 
 def test_every_error_type_implements_error_and_names_its_code() -> None:
     printed = schema.as_str()
-    for code in ("NOT_FOUND", "FORBIDDEN", "INVALID_TRANSITION", "UNDO_WINDOW_EXPIRED"):
+    for code in (
+        "NOT_FOUND",
+        "FORBIDDEN",
+        "INVALID_TRANSITION",
+        "UNDO_WINDOW_EXPIRED",
+        "OUTSIDE_WORKING_HOURS",
+    ):
         assert f"  {code}\n" in printed
     error_types = [line for line in printed.splitlines() if line.endswith("implements Error {")]
-    assert len(error_types) == 11
+    assert len(error_types) == 12  # OutsideWorkingHoursError the twelfth

@@ -14,11 +14,20 @@ from salonbook.api.errors import (
     ForbiddenError,
     IdempotencyConflictError,
     NotFoundError,
+    OutsideWorkingHoursError,
     SlotUnavailableError,
     ValidationFailedError,
 )
 from salonbook.api.execution.input_conversion import built_directly
-from salonbook.api.input_fields import KEY, START, optional, parse_id, parse_key, parse_optional_id
+from salonbook.api.input_fields import (
+    KEY,
+    OVERRIDE,
+    START,
+    optional,
+    parse_id,
+    parse_key,
+    parse_optional_id,
+)
 from salonbook.api.mutation_result import mutation_result
 from salonbook.use_cases.create_booking import create_booking as book
 from salonbook.use_cases.queries import booking as load_booking
@@ -34,6 +43,7 @@ class CreateBookingInput:
         default=None, description="Defaults to the signed-in customer."
     )
     idempotency_key: str | None = optional(KEY)
+    override_reason: str | None = optional(OVERRIDE)
 
 
 @strawberry.type
@@ -46,6 +56,7 @@ CreateBookingResult = Annotated[
     | ForbiddenError
     | NotFoundError
     | ValidationFailedError
+    | OutsideWorkingHoursError
     | SlotUnavailableError
     | IdempotencyConflictError
     | ConcurrentUpdateError,
@@ -65,6 +76,7 @@ async def create_booking(info: Info, input: CreateBookingInput) -> CreateBooking
         service_id=parse_id(input.service_id, field="serviceId"),
         start=input.start_time,
         idempotency_key=parse_key(input.idempotency_key),
+        override_reason=input.override_reason,
     )
     record = await load_booking(ctx.deps, ctx.caller, booking_id=booking_id)
     return CreateBookingSuccess(

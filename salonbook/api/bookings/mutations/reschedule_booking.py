@@ -16,11 +16,12 @@ from salonbook.api.errors import (
     IdempotencyConflictError,
     InvalidTransitionError,
     NotFoundError,
+    OutsideWorkingHoursError,
     SlotUnavailableError,
     ValidationFailedError,
     VersionConflictError,
 )
-from salonbook.api.input_fields import KEY, REASON, START, optional, parse_id, parse_key
+from salonbook.api.input_fields import KEY, OVERRIDE, REASON, START, optional, parse_id, parse_key
 from salonbook.api.mutation_result import mutation_result
 from salonbook.use_cases import booking_changes
 from salonbook.use_cases.queries import booking as load_booking
@@ -33,6 +34,7 @@ class RescheduleBookingInput:
     reason: str | None = optional(REASON)
     expected_version: int | None = None
     idempotency_key: str | None = optional(KEY)
+    override_reason: str | None = optional(OVERRIDE)
 
 
 @strawberry.type
@@ -47,6 +49,7 @@ RescheduleBookingResult = Annotated[
     | ForbiddenError
     | InvalidTransitionError
     | ValidationFailedError
+    | OutsideWorkingHoursError
     | SlotUnavailableError
     | VersionConflictError
     | ConcurrentUpdateError
@@ -68,6 +71,7 @@ async def reschedule_booking(info: Info, input: RescheduleBookingInput) -> Resch
         reason=input.reason,
         expected_version=input.expected_version,
         idempotency_key=parse_key(input.idempotency_key),
+        override_reason=input.override_reason,
     )
     viewer = ctx.caller.require_actor()
     record = await load_booking(ctx.deps, ctx.caller, booking_id=booking_id)
