@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from salonbook.api.planned import executor, plan
@@ -94,6 +95,15 @@ async def test_without_a_stylist_every_stylist_as_stylists_orders_them(
     api: Api, factory: Factory, engine: AsyncEngine
 ) -> None:
     party, service = await factory.party(), await factory.service(minutes=60)
+    # Names that sort first: the shared database holds more stylists than are listed (at most
+    # STYLISTS_LIMIT, by name), and these two must be among them.
+    names = {party.stylist.id: "Aaaa Availability 1", party.other_stylist.id: "Aaaa Availability 2"}
+    async with engine.begin() as connection:
+        for person_id, name in names.items():
+            await connection.execute(
+                text("UPDATE people SET display_name = :name WHERE id = :id"),
+                {"name": name, "id": person_id},
+            )
     await set_hours(engine, party.other_stylist.id, {})  # hours set, none on any day
     body = await availability(
         api, factory, party.customer, service=str(service.id), start=at(9), end=at(10)
@@ -107,7 +117,7 @@ async def test_without_a_stylist_every_stylist_as_stylists_orders_them(
     by_id = {entry["stylistId"]: entry for entry in entries}
     assert by_id[str(party.stylist.id)]["stylist"] == {
         "id": str(party.stylist.id),
-        "displayName": party.stylist.display_name,
+        "displayName": names[party.stylist.id],
     }
     assert [slot["start"] for slot in by_id[str(party.stylist.id)]["slots"]] == iso(
         9, 9.25, 9.5, 9.75
