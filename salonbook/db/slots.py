@@ -41,3 +41,17 @@ async def hold_salon_schedule(connection: AsyncConnection, *, exclusive: bool) -
     (take_slots_of), as every writer does, so no two writers wait on each other in turn."""
     statement = _HOLD_EXCLUSIVE if exclusive else _HOLD_SHARED
     await in_transaction(connection).execute(statement, SCHEDULE_LOCK_SPACE, _SALON_SCHEDULE)
+
+
+_TAKE_AND_HOLD = (
+    "SELECT pg_advisory_xact_lock($1, hashtext($2::text)), pg_advisory_xact_lock_shared($3, $4)"
+)
+
+
+async def take_slots_deciding_on_schedule(connection: AsyncConnection, stylist_id: UUID) -> None:
+    """take_slots_of, then hold_salon_schedule shared, in that order, in one round trip (a
+    SELECT list is evaluated left to right): what a booking checked against working time and
+    a stylist's hours checked against the opening hours both need."""
+    await in_transaction(connection).execute(
+        _TAKE_AND_HOLD, SLOTS_LOCK_SPACE, str(stylist_id), SCHEDULE_LOCK_SPACE, _SALON_SCHEDULE
+    )

@@ -122,8 +122,7 @@ async def check_working_time(
     """Refuse [start, end) with its buffer up to `busy_until` when it lies outside the
     stylist's availability. Takes the stylist's slots and the salon's schedule (shared) first,
     so that no schedule edit commits between this read and the booking's write."""
-    await slots.take_slots_of(connection, stylist_id)
-    await slots.hold_salon_schedule(connection, exclusive=False)
+    await slots.take_slots_deciding_on_schedule(connection, stylist_id)
     facts = await facts_of.stylist_working_time(
         connection, stylist_id=stylist_id, start=start, end=busy_until
     )

@@ -142,8 +142,7 @@ async def set_working_hours(
     audit = audit_of(deps, caller, actor, required_reason(reason))
     async with unit_of_work(deps.engine) as connection:
         await require_stylist(connection, stylist_id)
-        await slots.take_slots_of(connection, stylist_id)
-        await slots.hold_salon_schedule(connection, exclusive=False)
+        await slots.take_slots_deciding_on_schedule(connection, stylist_id)
         opening = (await schedules.salon_settings(connection)).opening_hours
         if (
             hours.working_hours is not None
