@@ -105,6 +105,7 @@ DASHBOARD_EVENTS = f"""subscription Events($after: String) {{
     booking {{ ...Row }}
     statusChange {{ ...Change }}
     note {{ ...NoteFields }}
+    scheduleChange {{ kind stylistId }}
   }}
 }}
 {ROW}
@@ -141,4 +142,5 @@ async def test_the_dashboards_subscription_takes_a_schedule_change_without_a_boo
             "booking": None,
             "statusChange": None,
             "note": None,
+            "scheduleChange": {"kind": "TIME_OFF_ADDED", "stylistId": str(party.stylist.id)},
         }
